@@ -1,0 +1,211 @@
+"""``totkit``: the command line, calling the same core as the apps.
+
+Messages come from the catalogue in ``TOTKIT_LANG`` (``id`` by default, or ``en``).
+Heavy modules are imported inside the commands, so ``totkit --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from totkit._version import __version__
+from totkit.errors import InputError, TotkitError
+from totkit.i18n import cli_language, format_date, t
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("totkit").strip() or ""
+        problem = t("error.cli_usage", cli_language(), problem=message, command=command)
+        self.exit(2, t("cli.error", cli_language(), message=problem) + "\n")
+
+
+# -- argument types: each names the argument and the fix --------------------------------------
+
+
+def port_number(value: str) -> int:
+    if value.isdigit() and 1 <= int(value) <= 65535:
+        return int(value)
+    raise argparse.ArgumentTypeError(InputError("error.port", field="port").message(cli_language()))
+
+
+def database_url(value: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except ArgumentError:
+        error = InputError("error.db_url", field="db", value=value)
+        raise argparse.ArgumentTypeError(error.message(cli_language())) from None
+    return value
+
+
+def templates_folder(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not (path / "settings.yaml").is_file():
+        error = InputError("error.templates_dir", field="templates", value=value)
+        raise argparse.ArgumentTypeError(error.message(cli_language()))
+    return path
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        error = InputError("error.date", field="as_of", value=value)
+        raise argparse.ArgumentTypeError(error.message(cli_language())) from None
+
+
+# -- the parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    lang = cli_language()
+    parser = Parser(prog="totkit", description=t("cli.description", lang))
+    parser.add_argument("--version", action="version", version=f"totkit {__version__}",
+                        help=t("cli.version", lang))
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    serve = commands.add_parser("serve", help=t("cli.serve", lang))
+    serve.add_argument("--port", type=port_number, default=8866, help=t("cli.serve_port", lang))
+    serve.add_argument("--lan", action="store_true", help=t("cli.serve_lan", lang))
+    serve.add_argument("--token", help=t("cli.serve_token", lang))
+    serve.add_argument("--db", type=database_url, help=t("cli.serve_db", lang))
+    serve.add_argument("--templates", type=templates_folder, help=t("cli.serve_templates", lang))
+    serve.add_argument("--no-browser", action="store_true", help=t("cli.serve_no_browser", lang))
+    serve.add_argument("--preheat", type=int, default=0, metavar="N",
+                       help=t("cli.serve_preheat", lang))
+
+    workshop = commands.add_parser("workshop", help=t("cli.workshop", lang))
+    workshop_commands = workshop.add_subparsers(dest="workshop_command", parser_class=Parser)
+    create = workshop_commands.add_parser("create", help=t("cli.workshop_create", lang))
+    create.add_argument("title", help=t("cli.workshop_title", lang))
+    create.add_argument("--start", type=iso_date, help=t("cli.workshop_start", lang))
+    create.add_argument("--end", type=iso_date, help=t("cli.workshop_end", lang))
+    create.add_argument("--tz", default="WIB", help=t("cli.workshop_tz", lang))
+    listing = workshop_commands.add_parser("list", help=t("cli.workshop_list", lang))
+    for sub in (create, listing):
+        sub.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
+    demo = commands.add_parser("demo", help=t("cli.demo", lang))
+    demo.add_argument("--as-of", type=iso_date, help=t("cli.demo_as_of", lang))
+    demo.add_argument("--seed", type=int, default=27, help=t("cli.demo_seed", lang))
+    demo.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
+    commands.add_parser("schema", help=t("cli.schema", lang))
+
+    templates = commands.add_parser("templates", help=t("cli.templates", lang))
+    templates_commands = templates.add_subparsers(dest="templates_command", parser_class=Parser)
+    copy = templates_commands.add_parser("copy", help=t("cli.templates_copy", lang))
+    copy.add_argument("directory", type=Path, help=t("cli.templates_dir", lang))
+    return parser
+
+
+# -- the commands ------------------------------------------------------------------------------
+
+
+def run_serve(args: argparse.Namespace, lang: str) -> None:
+    from totkit.serve import ServeOptions, serve
+
+    options = ServeOptions(
+        port=args.port, lan=args.lan, token=args.token, db=args.db, templates=args.templates,
+        open_browser=not args.no_browser, preheat=args.preheat,
+    )
+    serve(options, lang)
+
+
+def run_workshop(args: argparse.Namespace, lang: str) -> None:
+    from totkit.store import open_store
+
+    store = open_store(args.db)
+    if args.workshop_command == "create":
+        created = store.create_workshop(
+            args.title, start_date=args.start, end_date=args.end, timezone_name=args.tz
+        )
+        print(t("cli.workshop_created", lang, title=created.title))
+        print(t("cli.workshop_code_line", lang, code=created.code))
+        print(t("cli.workshop_key_line", lang, key=created.key))
+        print(t("cli.workshop_keep", lang))
+        return
+    found = store.list_workshops()
+    if not found:
+        print(t("cli.workshop_none", lang))
+    for info in found:
+        dates = (
+            f"{format_date(info.start_date, lang, 'medium')} - "
+            f"{format_date(info.end_date, lang, 'medium')}"
+            if info.start_date and info.end_date
+            else t("cli.no_dates", lang)
+        )
+        print(t("cli.workshop_row", lang, id=info.id, title=info.title, dates=dates,
+                timezone=info.timezone, workbooks=info.workbooks))
+
+
+def run_demo(args: argparse.Namespace, lang: str) -> None:
+    from totkit.demo import create_demo
+    from totkit.store import open_store
+
+    demo = create_demo(open_store(args.db), as_of=args.as_of, seed=args.seed)
+    if demo.replaced:
+        print(t("cli.demo_replaced", lang))
+    print(t("cli.demo_created", lang, title=demo.title, start=format_date(demo.start_date, lang),
+            end=format_date(demo.end_date, lang)))
+    print(t("cli.workshop_code_line", lang, code=demo.workshop_code))
+    print(t("cli.workshop_key_line", lang, key=demo.facilitator_key))
+    for name, code in demo.planners:
+        print(t("cli.demo_planner", lang, name=name, code=code))
+
+
+def run_schema(_args: argparse.Namespace, _lang: str) -> None:
+    from totkit.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def run_templates(args: argparse.Namespace, lang: str) -> None:
+    from totkit.paths import default_templates_dir
+
+    target: Path = args.directory
+    if target.exists() and any(target.iterdir()):
+        raise InputError("error.directory_not_empty", field="directory", value=str(target))
+    shutil.copytree(default_templates_dir(), target, dirs_exist_ok=True)
+    print(t("cli.templates_copied", lang, path=str(target)))
+
+
+COMMANDS = {
+    "serve": run_serve,
+    "workshop": run_workshop,
+    "demo": run_demo,
+    "schema": run_schema,
+    "templates": run_templates,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    lang = cli_language()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    subcommand = getattr(args, f"{args.command}_command", "") if args.command else None
+    if args.command is None or subcommand is None:
+        print(t("cli.missing_command", lang), file=sys.stderr)
+        return 2
+    try:
+        COMMANDS[args.command](args, lang)
+    except TotkitError as error:
+        print(t("cli.error", lang, message=error.message(lang)), file=sys.stderr)
+        return 2 if isinstance(error, InputError) else 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

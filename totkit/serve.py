@@ -1,0 +1,134 @@
+"""``totkit serve``: Voilà on the notebooks, with totkit's template and configuration."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from totkit.errors import InputError
+from totkit.i18n import t
+from totkit.paths import PACKAGE_DATA, data_dir, notebooks_dir
+
+START_APP = "00_start.ipynb"
+JUPYTER_DATA = PACKAGE_DATA / "jupyter"  # holds voila/templates/totkit
+
+
+@dataclass
+class ServeOptions:
+    port: int = 8866
+    lan: bool = False
+    token: str | None = None
+    db: str | None = None
+    templates: Path | None = None
+    open_browser: bool = True
+    preheat: int = 0
+
+
+def start_url(host: str, port: int, token: str | None = None) -> str:
+    url = f"http://{host}:{port}/voila/render/{START_APP}"
+    return f"{url}?token={token}" if token else url
+
+
+def voila_argv(options: ServeOptions) -> list[str]:
+    argv = [
+        str(notebooks_dir()),
+        f"--port={options.port}",
+        f"--Voila.ip={'0.0.0.0' if options.lan else '127.0.0.1'}",
+        f"--Voila.config_file_paths={PACKAGE_DATA}",
+        "--no-browser",
+    ]
+    if options.token:
+        argv.append(f"--token={options.token}")
+    if options.preheat > 0:
+        argv += ["--preheat_kernel=True", f"--pool_size={options.preheat}"]
+    return argv
+
+
+def kernel_environment(options: ServeOptions) -> dict[str, str]:
+    """What the kernels inherit: one store, one templates folder, totkit's Voilà template."""
+    from totkit.store import database_url
+
+    folder = data_dir().resolve()
+    env = {
+        "TOTKIT_DATA": str(folder),
+        "TOTKIT_DB": database_url(options.db, folder),
+        "JUPYTER_PATH": os.pathsep.join(
+            part for part in (str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH", "")) if part
+        ),
+    }
+    if options.templates:
+        env["TOTKIT_TEMPLATES"] = str(options.templates.resolve())
+    return env
+
+
+def check_port_free(port: int, lan: bool) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("0.0.0.0" if lan else "127.0.0.1", port))
+        except OSError:
+            raise InputError("error.port_in_use", field="port", port=port) from None
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def print_qr(url: str) -> None:
+    import qrcode
+
+    code = qrcode.QRCode(border=1)
+    code.add_data(url)
+    code.print_ascii(tty=False, invert=True)
+
+
+def serve(options: ServeOptions, lang: str | None = None) -> None:
+    """Start Voilà in this process; returns when the server stops."""
+    check_port_free(options.port, options.lan)
+    env = kernel_environment(options)
+    os.environ.update(env)
+    from totkit.store import open_store
+
+    open_store(env["TOTKIT_DB"]).engine  # create or migrate the store before any app opens
+    local = start_url("127.0.0.1", options.port, options.token)
+    print(t("cli.serve_url", lang, url=local))
+    print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))
+    if options.lan:
+        joined = start_url(lan_address(), options.port, options.token)
+        print(t("cli.serve_join", lang, url=joined))
+        print_qr(joined)
+    print(t("cli.serve_stop", lang))
+    sys.stdout.flush()
+    if options.open_browser:
+        threading.Thread(target=_open_when_ready, args=(options.port, local), daemon=True).start()
+    from voila.app import Voila
+
+    Voila.launch_instance(argv=voila_argv(options))
+
+
+def _open_when_ready(port: int, url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                webbrowser.open(url)
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

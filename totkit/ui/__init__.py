@@ -1,0 +1,21 @@
+"""The apps: the only part of totkit that imports ipywidgets.
+
+Each notebook calls one function here; it returns the app's root widget.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+
+def start_app() -> ipywidgets.Widget:
+    """The start app: language, join or resume, the resume code, progress and links."""
+    from totkit.ui.start import StartApp
+
+    return StartApp.from_request().widget
+
+
+__all__ = ["start_app"]

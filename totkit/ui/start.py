@@ -1,0 +1,237 @@
+"""The start app: choose a language, join a workshop or resume, then see progress."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+import ipywidgets as w
+
+from totkit.i18n import DEFAULT_LANGUAGE, format_percent, t
+from totkit.paths import notebooks_dir
+from totkit.ui.request import Request, current_request
+from totkit.ui.widgets import (
+    full_width,
+    MessageArea,
+    Texts,
+    guarded,
+    heading,
+    language_picker,
+    paragraph,
+    styled,
+    text_field,
+)
+
+if TYPE_CHECKING:
+    from totkit.model import Workbook
+    from totkit.store import Store
+
+# The app that edits each section; a link is shown once its notebook exists.
+SECTION_APPS = {
+    "diagnostic": "01_readiness.ipynb",
+    "gaps": "02_context_gap.ipynb",
+    "plan": "03_followup_plan.ipynb",
+    "monitoring": "04_monitoring.ipynb",
+}
+
+
+class StartApp:
+    """Owns the start app's widgets; ``widget`` is what the notebook displays."""
+
+    def __init__(self, request: Request, store: Store | None = None):
+        self.request = request
+        self._store = store
+        self.token = ""
+        self.workbook: Workbook | None = None
+        self.texts = Texts(request.lang or DEFAULT_LANGUAGE)
+        self.messages = MessageArea(self.texts)
+        self.lang = language_picker(self.texts.lang)
+        self.lang.observe(self._on_language, names="value")
+        self.entry = self._entry_forms()
+        self.signed_in = styled(w.VBox(layout=full_width()), "totkit-signed-in")
+        header = [heading(self.texts, "start.title"), self.lang]
+        self.widget = styled(
+            w.VBox(
+                [*header, self.entry, self.messages.widget, self.signed_in],
+                layout=w.Layout(width="100%", max_width="720px", padding="0 8px"),
+            ),
+            "totkit-app",
+            "totkit-start",
+        )
+        if request.session:
+            guarded(self.messages, lambda: self._open(request.session))
+
+    @classmethod
+    def from_request(cls) -> StartApp:
+        return cls(current_request())
+
+    @property
+    def store(self) -> Store:
+        # Opened on first use, so the page shows before the store is imported.
+        if self._store is None:
+            from totkit.store import open_store
+
+            self._store = open_store()
+        return self._store
+
+    # -- the forms -----------------------------------------------------------------------
+
+    def _entry_forms(self) -> w.VBox:
+        texts = self.texts
+        join_code_box, self.join_code = text_field(
+            texts, "workshop_code", "totkit-workshop-code", "start.placeholder_workshop_code"
+        )
+        name_box, self.name = text_field(texts, "name", "totkit-name", "start.placeholder_name")
+        role_box, self.role = text_field(texts, "role", "totkit-role", "start.placeholder_role")
+        institution_box, self.institution = text_field(
+            texts, "institution", "totkit-institution", "start.placeholder_institution"
+        )
+        self.join_button = self._button("start.join", "totkit-join", self._on_join)
+        join_form = styled(
+            w.VBox([join_code_box, name_box, role_box, institution_box, self.join_button]),
+            "totkit-join-form",
+        )
+        resume_code_box, self.resume_workshop = text_field(
+            texts, "workshop_code", "totkit-resume-workshop", "start.placeholder_workshop_code"
+        )
+        resume_box, self.resume_code_entry = text_field(
+            texts, "resume_code", "totkit-resume-code-input", "start.placeholder_resume_code"
+        )
+        self.resume_button = self._button("start.resume", "totkit-resume", self._on_resume)
+        resume_form = styled(
+            w.VBox([resume_code_box, resume_box, self.resume_button]), "totkit-resume-form"
+        )
+        self.mode = styled(w.ToggleButtons(style={"button_width": "auto"}), "totkit-mode")
+        texts.bind(
+            self.mode,
+            "options",
+            lambda lang: [(t("start.tab_join", lang), "join"), (t("start.tab_resume", lang), "resume")],
+        )
+        forms = w.Stack([join_form, resume_form], selected_index=0, layout=full_width())
+        self.mode.observe(
+            lambda change: setattr(forms, "selected_index", ["join", "resume"].index(change.new)),
+            names="value",
+        )
+        parts: list[w.Widget] = [paragraph(texts, "start.intro"), self.mode, forms]
+        if not self.request.in_voila:
+            parts.append(paragraph(texts, "start.jupyter_note"))
+        parts.append(paragraph(texts, "start.privacy", "totkit-privacy"))
+        return styled(w.VBox(parts, layout=full_width()), "totkit-entry")
+
+    def _button(self, key: str, css_class: str, handler) -> w.Button:  # type: ignore[no-untyped-def]
+        button = styled(w.Button(button_style="primary", layout=w.Layout(width="auto")), css_class)
+        self.texts.key(button, "description", key)
+        button.on_click(lambda _button: self._busy(button, handler))
+        return button
+
+    def _busy(self, button: w.Button, handler) -> None:  # type: ignore[no-untyped-def]
+        button.disabled = True
+        try:
+            guarded(self.messages, handler)
+        finally:
+            button.disabled = False
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _on_join(self) -> None:
+        profile = {
+            "name": self.name.value,
+            "role": self.role.value,
+            "institution": self.institution.value,
+            "language": self.texts.lang,
+        }
+        joined = self.store.join(self.join_code.value, profile)
+        self._open(joined.token, resume_code=joined.resume_code)
+
+    def _on_resume(self) -> None:
+        token = self.store.resume(self.resume_workshop.value, self.resume_code_entry.value)
+        self._open(token)
+
+    def _open(self, token: str, resume_code: str | None = None) -> None:
+        workbook_id = self.store.open_session(token)
+        self.token = token
+        self.workbook = self.store.load_workbook(workbook_id)
+        if self.request.lang is None and self.workbook.profile.language != self.texts.lang:
+            self.lang.value = self.workbook.profile.language
+        self.entry.layout.display = "none"
+        self._show_workbook(resume_code)
+
+    def _on_language(self, change) -> None:  # type: ignore[no-untyped-def]
+        self.texts.set_language(change.new)
+        if self.workbook is not None:
+            guarded(self.messages, self._save_language)
+
+    def _save_language(self) -> None:
+        workbook = self.workbook
+        assert workbook is not None
+        if workbook.profile.language == self.texts.lang:
+            return
+        profile = workbook.profile.model_copy(update={"language": self.texts.lang})
+        version = self.store.save_section(
+            workbook.id, "profile", profile, workbook.versions.get("profile", 0)
+        )
+        self.workbook = workbook.model_copy(
+            update={"profile": profile, "versions": {**workbook.versions, "profile": version}}
+        )
+
+    # -- the signed-in view ----------------------------------------------------------------
+
+    def _show_workbook(self, resume_code: str | None) -> None:
+        workbook = self.workbook
+        assert workbook is not None
+        texts = self.texts
+        parts: list[w.Widget] = [
+            heading(texts, "start.welcome", 3, name=workbook.profile.name),
+            paragraph(texts, "start.workshop_line", "totkit-workshop", title=workbook.workshop),
+        ]
+        if resume_code:
+            parts.append(self._resume_code_box(resume_code))
+        parts.append(heading(texts, "start.progress_title", 3))
+        parts.append(self._progress_table())
+        self.signed_in.children = parts
+
+    def _resume_code_box(self, code: str) -> w.VBox:
+        texts = self.texts
+        code_widget = styled(
+            w.HTML(f'<div class="totkit-code" style="font-size:1.6em;font-weight:bold;'
+                   f'letter-spacing:0.05em">{html.escape(code)}</div>'),
+            "totkit-resume-code",
+        )
+        box = w.VBox(
+            [heading(texts, "start.resume_code_title", 4), code_widget,
+             paragraph(texts, "start.resume_code_hint", "totkit-resume-hint")],
+            layout=w.Layout(border="2px solid #2e7d32", padding="8px", margin="8px 0",
+                            width="100%"),
+        )
+        return styled(box, "totkit-resume-box")
+
+    def _progress_table(self) -> w.VBox:
+        from totkit.model import progress
+
+        available = {path.name for path in notebooks_dir().glob("*.ipynb")}
+        rows = [
+            self._progress_row(section, share, SECTION_APPS.get(section) in available)
+            for section, share in progress(self.workbook).items()  # type: ignore[arg-type]
+        ]
+        return styled(w.VBox(rows, layout=full_width()), "totkit-progress")
+
+    def _progress_row(self, section: str, share: float, has_app: bool) -> w.HBox:
+        texts = self.texts
+        name = texts.bind(w.HTML(layout=w.Layout(flex="1 1 40%")), "value",
+                          lambda lang: html.escape(t(f"section.{section}", lang)))
+        bar = w.FloatProgress(value=share, min=0, max=1, layout=w.Layout(flex="1 1 30%"))
+        share_label = texts.bind(w.HTML(), "value", lambda lang: format_percent(share, lang))
+        link = texts.bind(w.HTML(layout=w.Layout(flex="0 0 auto")), "value",
+                          lambda lang: self._link(section, lang) if has_app else
+                          f'<span class="totkit-soon">{html.escape(t("start.soon", lang))}</span>')
+        row = w.HBox([name, bar, share_label, link], layout=w.Layout(width="100%",
+                     align_items="center", flex_flow="row wrap"))
+        return styled(row, "totkit-progress-row", f"totkit-progress-{section}")
+
+    def _link(self, section: str, lang: str) -> str:
+        if section not in SECTION_APPS:
+            return ""
+        query = urlencode({"s": self.token, "lang": lang})
+        return (f'<a class="totkit-section-link" href="{SECTION_APPS[section]}?{query}">'
+                f"{html.escape(t('start.open', lang))}</a>")
