@@ -70,8 +70,9 @@ def iso_date(value: str) -> date:
 def build_parser() -> Parser:
     lang = cli_language()
     parser = Parser(prog="totkit", description=t("cli.description", lang))
-    parser.add_argument("--version", action="version", version=f"totkit {__version__}",
-                        help=t("cli.version", lang))
+    parser.add_argument(
+        "--version", action="version", version=f"totkit {__version__}", help=t("cli.version", lang)
+    )
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
 
     serve = commands.add_parser("serve", help=t("cli.serve", lang))
@@ -81,8 +82,9 @@ def build_parser() -> Parser:
     serve.add_argument("--db", type=database_url, help=t("cli.serve_db", lang))
     serve.add_argument("--templates", type=templates_folder, help=t("cli.serve_templates", lang))
     serve.add_argument("--no-browser", action="store_true", help=t("cli.serve_no_browser", lang))
-    serve.add_argument("--preheat", type=int, default=0, metavar="N",
-                       help=t("cli.serve_preheat", lang))
+    serve.add_argument(
+        "--preheat", type=int, default=0, metavar="N", help=t("cli.serve_preheat", lang)
+    )
 
     workshop = commands.add_parser("workshop", help=t("cli.workshop", lang))
     workshop_commands = workshop.add_subparsers(dest="workshop_command", parser_class=Parser)
@@ -116,8 +118,13 @@ def run_serve(args: argparse.Namespace, lang: str) -> None:
     from totkit.serve import ServeOptions, serve
 
     options = ServeOptions(
-        port=args.port, lan=args.lan, token=args.token, db=args.db, templates=args.templates,
-        open_browser=not args.no_browser, preheat=args.preheat,
+        port=args.port,
+        lan=args.lan,
+        token=args.token,
+        db=args.db,
+        templates=args.templates,
+        open_browser=not args.no_browser,
+        preheat=args.preheat,
     )
     serve(options, lang)
 
@@ -145,8 +152,17 @@ def run_workshop(args: argparse.Namespace, lang: str) -> None:
             if info.start_date and info.end_date
             else t("cli.no_dates", lang)
         )
-        print(t("cli.workshop_row", lang, id=info.id, title=info.title, dates=dates,
-                timezone=info.timezone, workbooks=info.workbooks))
+        print(
+            t(
+                "cli.workshop_row",
+                lang,
+                id=info.id,
+                title=info.title,
+                dates=dates,
+                timezone=info.timezone,
+                workbooks=info.workbooks,
+            )
+        )
 
 
 def run_demo(args: argparse.Namespace, lang: str) -> None:
@@ -156,8 +172,15 @@ def run_demo(args: argparse.Namespace, lang: str) -> None:
     demo = create_demo(open_store(args.db), as_of=args.as_of, seed=args.seed)
     if demo.replaced:
         print(t("cli.demo_replaced", lang))
-    print(t("cli.demo_created", lang, title=demo.title, start=format_date(demo.start_date, lang),
-            end=format_date(demo.end_date, lang)))
+    print(
+        t(
+            "cli.demo_created",
+            lang,
+            title=demo.title,
+            start=format_date(demo.start_date, lang),
+            end=format_date(demo.end_date, lang),
+        )
+    )
     print(t("cli.workshop_code_line", lang, code=demo.workshop_code))
     print(t("cli.workshop_key_line", lang, key=demo.facilitator_key))
     for name, code in demo.planners:

@@ -100,7 +100,7 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
     os.environ.update(env)
     from totkit.store import open_store
 
-    open_store(env["TOTKIT_DB"]).engine  # create or migrate the store before any app opens
+    open_store(env["TOTKIT_DB"]).prepare()  # before any app opens it
     local = start_url("127.0.0.1", options.port, options.token)
     print(t("cli.serve_url", lang, url=local))
     print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))

@@ -101,6 +101,11 @@ class Store:
             self._engine = engine
         return self._engine
 
+    def prepare(self) -> Store:
+        """Create or migrate the database now rather than on first use."""
+        _ = self.engine
+        return self
+
     @property
     def secret(self) -> bytes:
         if self._secret is None:
@@ -154,9 +159,7 @@ class Store:
 
     def list_workshops(self) -> list[WorkshopInfo]:
         count = (
-            select(func.count())
-            .where(workbooks.c.workshop_id == workshops.c.id)
-            .scalar_subquery()
+            select(func.count()).where(workbooks.c.workshop_id == workshops.c.id).scalar_subquery()
         )
         query = select(workshops, count.label("n")).order_by(workshops.c.id)
         with reader(self.engine).connect() as conn:
@@ -175,12 +178,16 @@ class Store:
 
     def workshop(self, workshop_id: int) -> WorkshopInfo:
         with reader(self.engine).connect() as conn:
-            row = conn.execute(
-                select(workshops, func.count(workbooks.c.id).label("n"))
-                .join(workbooks, workbooks.c.workshop_id == workshops.c.id, isouter=True)
-                .where(workshops.c.id == workshop_id)
-                .group_by(workshops.c.id)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(workshops, func.count(workbooks.c.id).label("n"))
+                    .join(workbooks, workbooks.c.workshop_id == workshops.c.id, isouter=True)
+                    .where(workshops.c.id == workshop_id)
+                    .group_by(workshops.c.id)
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             raise AccessDenied("error.unknown_workshop", field="workshop_code")
         return _workshop_info(row)
@@ -214,7 +221,11 @@ class Store:
     # -- planners ---------------------------------------------------------------------------
 
     def join(
-        self, workshop_code: str, profile: Profile | dict[str, Any], *, resume_code: str | None = None
+        self,
+        workshop_code: str,
+        profile: Profile | dict[str, Any],
+        *,
+        resume_code: str | None = None,
     ) -> Joined:
         """A new workbook for a planner: its profile as revision 1, a resume code, a session."""
         profile = profile if isinstance(profile, Profile) else parse(Profile, profile)
@@ -305,12 +316,16 @@ class Store:
         """The latest revision of a section; version 0 with empty data if never saved."""
         _check_section(section)
         with reader(self.engine).connect() as conn:
-            row = conn.execute(
-                select(revisions)
-                .where(revisions.c.workbook_id == workbook_id, revisions.c.section == section)
-                .order_by(revisions.c.version.desc())
-                .limit(1)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(revisions)
+                    .where(revisions.c.workbook_id == workbook_id, revisions.c.section == section)
+                    .order_by(revisions.c.version.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             return Revision(section, 0, 0, {}, None)
         return _revision(row)
@@ -360,13 +375,17 @@ class Store:
             .group_by(revisions.c.section)
             .subquery()
         )
-        query = select(revisions.c.section, revisions.c.version, revisions.c.data).join(
-            latest,
-            and_(
-                revisions.c.section == latest.c.section,
-                revisions.c.version == latest.c.version,
-            ),
-        ).where(revisions.c.workbook_id == workbook_id)
+        query = (
+            select(revisions.c.section, revisions.c.version, revisions.c.data)
+            .join(
+                latest,
+                and_(
+                    revisions.c.section == latest.c.section,
+                    revisions.c.version == latest.c.version,
+                ),
+            )
+            .where(revisions.c.workbook_id == workbook_id)
+        )
         with reader(self.engine).connect() as conn:
             meta = conn.execute(
                 select(workbooks.c.created_at, workshops.c.title)

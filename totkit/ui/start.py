@@ -12,9 +12,9 @@ from totkit.i18n import DEFAULT_LANGUAGE, format_percent, t
 from totkit.paths import notebooks_dir
 from totkit.ui.request import Request, current_request
 from totkit.ui.widgets import (
-    full_width,
     MessageArea,
     Texts,
+    full_width,
     guarded,
     heading,
     language_picker,
@@ -106,7 +106,10 @@ class StartApp:
         texts.bind(
             self.mode,
             "options",
-            lambda lang: [(t("start.tab_join", lang), "join"), (t("start.tab_resume", lang), "resume")],
+            lambda lang: [
+                (t("start.tab_join", lang), "join"),
+                (t("start.tab_resume", lang), "resume"),
+            ],
         )
         forms = w.Stack([join_form, resume_form], selected_index=0, layout=full_width())
         self.mode.observe(
@@ -194,15 +197,21 @@ class StartApp:
     def _resume_code_box(self, code: str) -> w.VBox:
         texts = self.texts
         code_widget = styled(
-            w.HTML(f'<div class="totkit-code" style="font-size:1.6em;font-weight:bold;'
-                   f'letter-spacing:0.05em">{html.escape(code)}</div>'),
+            w.HTML(
+                f'<div class="totkit-code" style="font-size:1.6em;font-weight:bold;'
+                f'letter-spacing:0.05em">{html.escape(code)}</div>'
+            ),
             "totkit-resume-code",
         )
         box = w.VBox(
-            [heading(texts, "start.resume_code_title", 4), code_widget,
-             paragraph(texts, "start.resume_code_hint", "totkit-resume-hint")],
-            layout=w.Layout(border="2px solid #2e7d32", padding="8px", margin="8px 0",
-                            width="100%"),
+            [
+                heading(texts, "start.resume_code_title", 4),
+                code_widget,
+                paragraph(texts, "start.resume_code_hint", "totkit-resume-hint"),
+            ],
+            layout=w.Layout(
+                border="2px solid #2e7d32", padding="8px", margin="8px 0", width="100%"
+            ),
         )
         return styled(box, "totkit-resume-box")
 
@@ -218,20 +227,33 @@ class StartApp:
 
     def _progress_row(self, section: str, share: float, has_app: bool) -> w.HBox:
         texts = self.texts
-        name = texts.bind(w.HTML(layout=w.Layout(flex="1 1 40%")), "value",
-                          lambda lang: html.escape(t(f"section.{section}", lang)))
+        name = texts.bind(
+            w.HTML(layout=w.Layout(flex="1 1 40%")),
+            "value",
+            lambda lang: html.escape(t(f"section.{section}", lang)),
+        )
         bar = w.FloatProgress(value=share, min=0, max=1, layout=w.Layout(flex="1 1 30%"))
         share_label = texts.bind(w.HTML(), "value", lambda lang: format_percent(share, lang))
-        link = texts.bind(w.HTML(layout=w.Layout(flex="0 0 auto")), "value",
-                          lambda lang: self._link(section, lang) if has_app else
-                          f'<span class="totkit-soon">{html.escape(t("start.soon", lang))}</span>')
-        row = w.HBox([name, bar, share_label, link], layout=w.Layout(width="100%",
-                     align_items="center", flex_flow="row wrap"))
+        link = texts.bind(
+            w.HTML(layout=w.Layout(flex="0 0 auto")),
+            "value",
+            lambda lang: (
+                self._link(section, lang)
+                if has_app
+                else f'<span class="totkit-soon">{html.escape(t("start.soon", lang))}</span>'
+            ),
+        )
+        row = w.HBox(
+            [name, bar, share_label, link],
+            layout=w.Layout(width="100%", align_items="center", flex_flow="row wrap"),
+        )
         return styled(row, "totkit-progress-row", f"totkit-progress-{section}")
 
     def _link(self, section: str, lang: str) -> str:
         if section not in SECTION_APPS:
             return ""
         query = urlencode({"s": self.token, "lang": lang})
-        return (f'<a class="totkit-section-link" href="{SECTION_APPS[section]}?{query}">'
-                f"{html.escape(t('start.open', lang))}</a>")
+        return (
+            f'<a class="totkit-section-link" href="{SECTION_APPS[section]}?{query}">'
+            f"{html.escape(t('start.open', lang))}</a>"
+        )

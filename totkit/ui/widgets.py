@@ -13,6 +13,8 @@ from totkit.errors import TotkitError
 from totkit.i18n import LANGUAGES, t
 
 log = logging.getLogger("totkit.ui")
+
+
 def full_width() -> w.Layout:
     """A new full-width layout (layouts are widgets: sharing one shares its display too)."""
     return w.Layout(width="100%")
@@ -67,7 +69,9 @@ def text_field(
 
 def heading(texts: Texts, key: str, level: int = 2, **params: Any) -> w.HTML:
     return texts.bind(
-        w.HTML(), "value", lambda lang: f"<h{level}>{html.escape(t(key, lang, **params))}</h{level}>"
+        w.HTML(),
+        "value",
+        lambda lang: f"<h{level}>{html.escape(t(key, lang, **params))}</h{level}>",
     )
 
 

@@ -1,0 +1,69 @@
+"""The catalogue: both languages complete, placeholders matching, every key used exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import totkit
+from totkit.i18n import LANGUAGES, catalogue, format_date, format_number, normalize_language, t
+
+PACKAGE = Path(totkit.__file__).parent
+KEY_LITERAL = re.compile(r"""["']((?:error|cli|start|field|section|language)\.[a-z_]+)["']""")
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_every_key_and_no_empty_value():
+    for key, entry in catalogue().items():
+        assert set(entry) == set(LANGUAGES), f"{key} lacks a language: {sorted(entry)}"
+        for lang, text in entry.items():
+            assert isinstance(text, str) and text.strip(), f"{key} is empty in {lang}"
+
+
+def test_placeholders_agree_between_languages():
+    for key, entry in catalogue().items():
+        assert placeholders(entry["id"]) == placeholders(entry["en"]), key
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue():
+    used = {
+        match
+        for path in PACKAGE.rglob("*.py")
+        for match in KEY_LITERAL.findall(path.read_text(encoding="utf-8"))
+    }
+    assert used, "the scan found no keys at all"
+    assert sorted(used - set(catalogue())) == []
+
+
+def test_every_error_message_names_its_field():
+    for key, entry in catalogue().items():
+        if key.startswith("error.") and "{field}" in entry["en"]:
+            assert "{field}" in entry["id"], key
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("id_ID", "id"), ("fr", "id"), (None, "id")],
+)
+def test_language_codes_are_normalised(given, expected):
+    assert normalize_language(given) == expected
+
+
+def test_messages_switch_language():
+    assert t("start.join", "id") != t("start.join", "en")
+    assert t("start.welcome", "en", name="Ani") == "Welcome, Ani"
+
+
+def test_dates_and_numbers_follow_the_locale():
+    day = date(2026, 8, 17)
+    assert format_date(day, "id") == "17 Agustus 2026"
+    assert format_date(day, "en") == "August 17, 2026"
+    assert format_number(1234.5, "id") == "1.234,5"
+    assert format_number(1234.5, "en") == "1,234.5"
