@@ -8,6 +8,7 @@ repository, as a facilitator would after ``pip install totkit``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -203,7 +204,8 @@ def test_conda_forge_name_map_is_current():
 def test_environment_yml_sets_up_python_and_totkit():
     environment = _environment()
     assert environment.get("channels") == ["conda-forge"], (
-        f"environment.yml should use the conda-forge channel alone, has {environment.get('channels')}"
+        "environment.yml should use the conda-forge channel alone, has "
+        f"{environment.get('channels')}"
     )
     conda = [str(entry) for entry in environment["dependencies"] if not isinstance(entry, dict)]
     pythons = [entry for entry in conda if _conda_name_of(entry) == "python"]
@@ -246,7 +248,12 @@ REQUIRED_IN_WHEEL = {
     "totkit/store/migrations/script.py.mako",
     "totkit/py.typed",
 }
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# Voilà 0.5 sends each cell's outputs in the page and the widget models over the kernel's
+# websocket, so a rendered start app shows as a widget view in the outputs.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+VOILA_DONE = "voila_finish()"
+CELL_ERROR = '"output_type": "error"'
+CDN = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com")  # what totkit's template leaves out of lab's
 
 
 def _tail(text: str, lines: int = 80) -> str:
@@ -267,7 +274,8 @@ def _run(command: list[str], *, timeout: float, **kwargs) -> subprocess.Complete
     except subprocess.TimeoutExpired as expired:
         raise AssertionError(
             f"{' '.join(command)} did not finish within {timeout:.0f} s:\n"
-            f"--- stdout\n{_tail(str(expired.stdout or ''))}\n--- stderr\n{_tail(str(expired.stderr or ''))}"
+            f"--- stdout\n{_tail(str(expired.stdout or ''))}\n"
+            f"--- stderr\n{_tail(str(expired.stderr or ''))}"
         ) from None
     assert result.returncode == 0, (
         f"{' '.join(command)} failed with exit code {result.returncode} "
@@ -461,6 +469,12 @@ def _check_installed_layout(venv_dir: Path, env: dict[str, str], cwd: Path) -> N
         return Path(path).resolve().is_relative_to(venv_root)
 
     report = json.dumps(found, indent=2)
+    if "MultiplexedPath(" in report:
+        report += (
+            "\n(totkit._notebooks and totkit._templates are namespace packages: "
+            "importlib.resources.files() gives a MultiplexedPath there, whose str() is its "
+            "repr; totkit/paths.py should not build a Path from it)"
+        )
     assert inside(found["totkit"]), f"totkit was not imported from the fresh venv:\n{report}"
     assert not found["editable_finders"], f"the dev venv's editable finder leaked in:\n{report}"
     assert inside(found["package_data"]), f"PACKAGE_DATA is outside the fresh venv:\n{report}"
@@ -468,7 +482,8 @@ def _check_installed_layout(venv_dir: Path, env: dict[str, str], cwd: Path) -> N
         f"paths.notebooks_dir() does not resolve to the wheel's totkit/_notebooks:\n{report}"
     )
     assert found["settings"] and inside(found["templates"]), (
-        f"paths.default_templates_dir() does not resolve to the wheel's totkit/_templates:\n{report}"
+        "paths.default_templates_dir() does not resolve to the wheel's totkit/_templates:\n"
+        f"{report}"
     )
 
 
@@ -546,10 +561,8 @@ class Server:
             try:
                 child.wait(timeout=5)
             except Exception:
-                try:
+                with contextlib.suppress(Exception):
                     child.kill()
-                except Exception:
-                    pass
         self._log_handle.close()
 
 
@@ -569,10 +582,17 @@ def _serve_and_render(
         status, page = server.get(url)
         if status != 200:
             server.fail(f"GET {url} answered {status}")
-        if WIDGET_STATE not in page or "voila" not in page.lower():
+        if VOILA_DONE not in page or WIDGET_VIEW not in page:
             server.fail(
-                f"GET {url} did not render the start app (no widget state in the page):\n"
-                f"{_tail(page, 60)}"
+                f"GET {url} did not render the start app (no {VOILA_DONE} or widget view "
+                f"in the page):\n{_tail(page, 60)}"
+            )
+        if CELL_ERROR in page:
+            server.fail(f"a cell of the start app failed:\n{_tail(page, 60)}")
+        if any(host in page for host in CDN):
+            server.fail(
+                f"the page loads from a CDN, so totkit's Voilà template (package data) was not "
+                f"used:\n{_tail(page, 60)}"
             )
         return page
     finally:

@@ -100,7 +100,7 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
     os.environ.update(env)
     from totkit.store import open_store
 
-    open_store(env["TOTKIT_DB"]).prepare()  # before any app opens it
+    store = open_store(env["TOTKIT_DB"]).prepare()  # before any app opens it
     local = start_url("127.0.0.1", options.port, options.token)
     print(t("cli.serve_url", lang, url=local))
     print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))
@@ -108,6 +108,8 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
         joined = start_url(lan_address(), options.port, options.token)
         print(t("cli.serve_join", lang, url=joined))
         print_qr(joined)
+    if not store.list_workshops():
+        print(t("cli.serve_no_workshop", lang))
     print(t("cli.serve_stop", lang))
     sys.stdout.flush()
     if options.open_browser:

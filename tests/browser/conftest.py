@@ -84,42 +84,38 @@ class Server:
         return f"{self.url}/voila/render/00_start.ipynb" + (f"?{query}" if query else "")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory, chromium_path) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("browser-data")
-    env = {
-        **os.environ,
-        "TOTKIT_DATA": str(data),
-        "TOTKIT_DB": f"sqlite:///{data}/totkit.db",
-        "TOTKIT_LANG": "en",
-    }
-    demo = subprocess.run(
-        [str(TOTKIT), "demo", "--as-of", "2026-09-01"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def start_server(data: Path, *extra: str) -> Iterator[Server]:
+    env = {**os.environ, "TOTKIT_DATA": str(data), "TOTKIT_DB": f"sqlite:///{data}/totkit.db",
+           "TOTKIT_LANG": "en"}
+    demo = subprocess.run([str(TOTKIT), "demo", "--as-of", "2026-09-01"], env=env,
+                          capture_output=True, text=True, check=True).stdout
     code = demo.split("Workshop code (for planners):")[1].split()[0]
     port = free_port()
-    log = open(data / "serve.log", "w")  # noqa: SIM115 (closed at teardown)
-    process = subprocess.Popen(
-        [str(TOTKIT), "serve", "--port", str(port), "--no-browser"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(port, process)
-        yield Server(f"http://127.0.0.1:{port}", code, demo, env)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
+    log_path = data / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(TOTKIT), "serve", "--port", str(port), "--no-browser", *extra],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+            wait_for_port(port, process)
+            yield Server(f"http://127.0.0.1:{port}", code, demo, env)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium_path) -> Iterator[Server]:
+    yield from start_server(tmp_path_factory.mktemp("browser-data"))
+
+
+@pytest.fixture(scope="session")
+def preheated_server(tmp_path_factory, chromium_path) -> Iterator[Server]:
+    yield from start_server(tmp_path_factory.mktemp("preheated-data"), "--preheat", "1")
 
 
 @pytest.fixture(scope="session")

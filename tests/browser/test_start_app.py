@@ -76,3 +76,13 @@ def test_wrong_code_shows_an_error_and_opens_nothing(server, new_context, viewpo
         "document.querySelector('.totkit-message').innerText.includes('Kode lokakarya')"
     )
     assert page.locator(".totkit-resume-code").count() == 0
+
+
+def test_preheated_kernel_reads_the_query_string_of_the_request(preheated_server, new_context):
+    """A preheated kernel ran before any request: it must wait for the page's ?lang=."""
+    context = new_context()
+    for query, label in (("lang=en", "Join the workshop"), ("", "Bergabung ke lokakarya"),
+                         ("lang=en", "Join the workshop")):
+        page = open_app(context, preheated_server.app(query), ".totkit-join")
+        assert page.locator(".totkit-join").inner_text() == label
+        page.close()
