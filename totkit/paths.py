@@ -25,21 +25,23 @@ def data_dir() -> Path:
     return base / "totkit"
 
 
-def _shipped(package: str, folder: str) -> Path:
-    # A wheel maps notebooks/ and templates/ into totkit._notebooks and totkit._templates;
-    # a source checkout (or an editable install) finds them next to the package.
-    checkout = Path(__file__).resolve().parent.parent / folder
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files(package)))
+def _shipped(name: str, folder: str) -> Path:
+    # A wheel maps notebooks/ and templates/ into totkit/_notebooks and totkit/_templates;
+    # a source checkout, or an editable install, finds them next to the package.
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / folder).is_dir():
+        return root / folder
+    # Ask for the folder inside the regular package ``totkit``: the namespace packages
+    # themselves would give a MultiplexedPath, which is not a file system path.
+    return Path(str(resources.files("totkit").joinpath(name)))
 
 
 def notebooks_dir() -> Path:
-    return _shipped("totkit._notebooks", "notebooks")
+    return _shipped("_notebooks", "notebooks")
 
 
 def default_templates_dir() -> Path:
-    return _shipped("totkit._templates", "templates")
+    return _shipped("_templates", "templates")
 
 
 def templates_dir() -> Path:
