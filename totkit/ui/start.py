@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from totkit.i18n import DEFAULT_LANGUAGE, format_percent, t
+from totkit.i18n import format_percent, t
 from totkit.paths import notebooks_dir
+from totkit.ui.base import App
 from totkit.ui.request import Request, current_request
 from totkit.ui.widgets import (
-    MessageArea,
-    Texts,
+    action_button,
     full_width,
     guarded,
     heading,
-    language_picker,
     paragraph,
     styled,
     text_field,
 )
 
 if TYPE_CHECKING:
-    from totkit.model import Workbook
     from totkit.store import Store
 
 # The app that edits each section; a link is shown once its notebook exists.
@@ -36,44 +35,28 @@ SECTION_APPS = {
 }
 
 
-class StartApp:
+class StartApp(App):
     """Owns the start app's widgets; ``widget`` is what the notebook displays."""
 
+    css_class = "totkit-start"
+
     def __init__(self, request: Request, store: Store | None = None):
-        self.request = request
-        self._store = store
-        self.token = ""
-        self.workbook: Workbook | None = None
-        self.texts = Texts(request.lang or DEFAULT_LANGUAGE)
-        self.messages = MessageArea(self.texts)
-        self.lang = language_picker(self.texts.lang)
-        self.lang.observe(self._on_language, names="value")
+        super().__init__(request, store)
         self.entry = self._entry_forms()
         self.signed_in = styled(w.VBox(layout=full_width()), "totkit-signed-in")
-        header = [heading(self.texts, "start.title"), self.lang]
-        self.widget = styled(
-            w.VBox(
-                [*header, self.entry, self.messages.widget, self.signed_in],
-                layout=w.Layout(width="100%", max_width="720px", padding="0 8px"),
-            ),
-            "totkit-app",
-            "totkit-start",
-        )
+        self.widget.children = [
+            heading(self.texts, "start.title"),
+            self.lang,
+            self.entry,
+            self.messages.widget,
+            self.signed_in,
+        ]
         if request.session:
             guarded(self.messages, lambda: self._open(request.session))
 
     @classmethod
     def from_request(cls) -> StartApp:
         return cls(current_request())
-
-    @property
-    def store(self) -> Store:
-        # Opened on first use, so the page shows before the store is imported.
-        if self._store is None:
-            from totkit.store import open_store
-
-            self._store = open_store()
-        return self._store
 
     # -- the forms -----------------------------------------------------------------------
 
@@ -122,18 +105,8 @@ class StartApp:
         parts.append(paragraph(texts, "start.privacy", "totkit-privacy"))
         return styled(w.VBox(parts, layout=full_width()), "totkit-entry")
 
-    def _button(self, key: str, css_class: str, handler) -> w.Button:  # type: ignore[no-untyped-def]
-        button = styled(w.Button(button_style="primary", layout=w.Layout(width="auto")), css_class)
-        self.texts.key(button, "description", key)
-        button.on_click(lambda _button: self._busy(button, handler))
-        return button
-
-    def _busy(self, button: w.Button, handler) -> None:  # type: ignore[no-untyped-def]
-        button.disabled = True
-        try:
-            guarded(self.messages, handler)
-        finally:
-            button.disabled = False
+    def _button(self, key: str, css_class: str, handler: Callable[[], None]) -> w.Button:
+        return action_button(self.texts, self.messages, key, css_class, handler)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -152,31 +125,9 @@ class StartApp:
         self._open(token)
 
     def _open(self, token: str, resume_code: str | None = None) -> None:
-        workbook_id = self.store.open_session(token)
-        self.token = token
-        self.workbook = self.store.load_workbook(workbook_id)
-        if self.request.lang is None and self.workbook.profile.language != self.texts.lang:
-            self.lang.value = self.workbook.profile.language
+        self.sign_in(token)
         self.entry.layout.display = "none"
         self._show_workbook(resume_code)
-
-    def _on_language(self, change) -> None:  # type: ignore[no-untyped-def]
-        self.texts.set_language(change.new)
-        if self.workbook is not None:
-            guarded(self.messages, self._save_language)
-
-    def _save_language(self) -> None:
-        workbook = self.workbook
-        assert workbook is not None
-        if workbook.profile.language == self.texts.lang:
-            return
-        profile = workbook.profile.model_copy(update={"language": self.texts.lang})
-        version = self.store.save_section(
-            workbook.id, "profile", profile, workbook.versions.get("profile", 0)
-        )
-        self.workbook = workbook.model_copy(
-            update={"profile": profile, "versions": {**workbook.versions, "profile": version}}
-        )
 
     # -- the signed-in view ----------------------------------------------------------------
 

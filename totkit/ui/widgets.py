@@ -117,3 +117,26 @@ def guarded(messages: MessageArea, action: Callable[[], None]) -> None:
     except Exception:
         log.exception("unexpected error in a totkit app")
         messages.show(TotkitError())
+
+
+def action_button(
+    texts: Texts,
+    messages: MessageArea,
+    key: str,
+    css_class: str,
+    handler: Callable[[], None],
+    style: str = "primary",
+) -> w.Button:
+    """A button that runs ``handler`` once at a time, showing any error in ``messages``."""
+    button = styled(w.Button(button_style=style, layout=w.Layout(width="auto")), css_class)
+    texts.key(button, "description", key)
+
+    def run(_button: w.Button) -> None:
+        button.disabled = True
+        try:
+            guarded(messages, handler)
+        finally:
+            button.disabled = False
+
+    button.on_click(run)
+    return button
