@@ -15,6 +15,7 @@ target button is attached, visible and enabled; Python only reads the result.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -300,14 +301,41 @@ def load_page(browser, server: Server, app: str, timeout_ms: int) -> dict:
             result.update({f"{k}_kib": v for k, v in memory_kib(pid).items()})
     except Exception as error:  # a benchmark reports failures, it does not stop on them
         result["error"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-    finally:
-        # beforeunload makes Voila's frontend ask the server to shut the kernel down.
-        try:
-            page.close(run_before_unload=True)
+        try:  # still find the kernel, so it can be shut down
+            result["kernel_id"] = page.evaluate(READ_JS)["kernelId"]
+            result["kernel_pid"] = server.kernels().get(result["kernel_id"] or "")
         except Exception:
             pass
+    finally:
+        shut_down_kernel(page, server, result.get("kernel_id"), result.get("kernel_pid"))
         context.close()
     return result
+
+
+# Voila's own beforeunload shutdown (navigator.sendBeacon) is refused with 403 "'_xsrf'
+# argument missing from POST" because the page never sets an _xsrf cookie
+# (voila-dashboards/voila#1458), so each page load would leave its kernel running.
+# Shut it down as the frontend means to, with a double-submit XSRF cookie and header.
+SHUTDOWN_JS = """async (kernelId) => {
+  document.cookie = "_xsrf=totkitbench0123456789; path=/";
+  const response = await fetch("/voila/api/shutdown/" + kernelId,
+      {method: "POST", headers: {"X-XSRFToken": "totkitbench0123456789"}});
+  return response.status;
+}"""
+
+
+def shut_down_kernel(page, server: Server, kernel_id: str | None, pid: int | None) -> None:
+    import psutil
+
+    try:
+        if kernel_id:
+            page.evaluate(SHUTDOWN_JS, kernel_id)
+        page.close()
+    except Exception:
+        pass
+    if pid:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired):
+            psutil.Process(pid).wait(30)
 
 
 def run_mode(mode: str, browser, folder: Path, env: dict[str, str], args, root: Path) -> dict:
@@ -354,6 +382,7 @@ def cli_check(repeats: int, env: dict[str, str]) -> dict:
     }
     report = {}
     for name, argv in commands.items():
+        subprocess.run(argv, env=env, capture_output=True, check=True)  # warm-up
         walls = []
         for _ in range(repeats):
             began = time.perf_counter()
@@ -452,8 +481,8 @@ def report(modes: list[dict], cli: dict | None, args) -> dict:
             line = f"  {name:<16} {entry['wall_ms']:6.0f} ms"
             if "heavy_imported" in entry:
                 heavy = ", ".join(entry["heavy_imported"]) or "none"
-                line += (f"   totkit imports {entry['totkit_cumulative_ms']:.0f} ms (-X importtime),"
-                         f" {entry['modules_imported']} modules; "
+                line += (f"   totkit imports {entry['totkit_cumulative_ms']:.0f} ms "
+                         f"(-X importtime), {entry['modules_imported']} modules; "
                          f"pandas/ipywidgets/matplotlib imported: {heavy}")
             print(line)
         summary["cli_heavy_free"] = all(not e.get("heavy_imported") for e in cli.values())
@@ -470,7 +499,8 @@ def report(modes: list[dict], cli: dict | None, args) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured page loads per app and mode")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="measured page loads per app and mode (default 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="unmeasured page loads per app and mode first (default 1)")
     parser.add_argument("--pool-size", type=int, default=1,
@@ -493,7 +523,10 @@ def main() -> int:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     root = Path(tempfile.mkdtemp(prefix="totkit-bench-"))
     env = {**os.environ, "TOTKIT_DATA": str(root / "data"),
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1",
+           # Bytecode as an installed package has it, without writing into the checkout.
+           "PYTHONPYCACHEPREFIX": str(root / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("TOTKIT_DB", None)
     env.pop("TOTKIT_TEMPLATES", None)
     folder = make_folder(root)

@@ -30,6 +30,11 @@ KEY_CLASSES = {
         "totkit-message",
         "totkit-privacy",
     },
+    # Without a session (as in JupyterLab) a section app asks for the codes.
+    "01_readiness.ipynb": {
+        "totkit-app", "totkit-readiness", "totkit-lang", "totkit-save-state", "totkit-sign-in",
+        "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
+    },
 }
 
 

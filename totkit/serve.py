@@ -28,6 +28,7 @@ class ServeOptions:
     templates: Path | None = None
     open_browser: bool = True
     preheat: int = 0
+    notebooks: Path | None = None  # another folder of apps (the benchmarks add a bare one)
 
 
 def start_url(host: str, port: int, token: str | None = None) -> str:
@@ -37,7 +38,7 @@ def start_url(host: str, port: int, token: str | None = None) -> str:
 
 def voila_argv(options: ServeOptions) -> list[str]:
     argv = [
-        str(notebooks_dir()),
+        str(options.notebooks or notebooks_dir()),
         f"--port={options.port}",
         f"--Voila.ip={'0.0.0.0' if options.lan else '127.0.0.1'}",
         f"--Voila.config_file_paths={PACKAGE_DATA}",

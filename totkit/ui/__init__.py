@@ -18,4 +18,11 @@ def start_app() -> ipywidgets.Widget:
     return StartApp.from_request().widget
 
 
-__all__ = ["start_app"]
+def readiness_app() -> ipywidgets.Widget:
+    """The readiness diagnostic: one dimension at a time, saved as answered, then results."""
+    from totkit.ui.readiness import ReadinessApp
+
+    return ReadinessApp.from_request().widget
+
+
+__all__ = ["readiness_app", "start_app"]

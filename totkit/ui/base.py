@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from totkit.i18n import DEFAULT_LANGUAGE
-from totkit.ui.request import Request
+from totkit.ui.request import Request, current_request, in_voila
 from totkit.ui.widgets import MessageArea, Texts, guarded, language_picker, styled
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:  # pragma: no cover
+    from typing_extensions import Self
 
 if TYPE_CHECKING:
     from totkit.model import Workbook
@@ -34,6 +40,28 @@ class App:
             "totkit-app",
             self.css_class,
         )
+
+    @classmethod
+    def from_request(cls) -> Self:
+        """Build the widgets, then apply the page's request.
+
+        A preheated kernel builds the app before any page asks for it, and only the
+        request (language, session) is left to do once a page does.
+        """
+        app = cls(Request(in_voila=in_voila()))
+        app.apply(current_request())
+        return app
+
+    def apply(self, request: Request) -> None:
+        self.request = request
+        if request.lang and request.lang != self.lang.value:
+            self.lang.value = request.lang
+        if request.session:
+            guarded(self.messages, lambda: self.open(request.session))
+
+    def open(self, token: str) -> None:
+        """Show the workbook a session token opens."""
+        raise NotImplementedError
 
     @property
     def store(self) -> Store:

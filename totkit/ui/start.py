@@ -12,11 +12,10 @@ import ipywidgets as w
 from totkit.i18n import format_percent, t
 from totkit.paths import notebooks_dir
 from totkit.ui.base import App
-from totkit.ui.request import Request, current_request
+from totkit.ui.request import Request
 from totkit.ui.widgets import (
     action_button,
     full_width,
-    guarded,
     heading,
     paragraph,
     styled,
@@ -51,12 +50,7 @@ class StartApp(App):
             self.messages.widget,
             self.signed_in,
         ]
-        if request.session:
-            guarded(self.messages, lambda: self._open(request.session))
-
-    @classmethod
-    def from_request(cls) -> StartApp:
-        return cls(current_request())
+        self.apply(request)
 
     # -- the forms -----------------------------------------------------------------------
 
@@ -118,13 +112,13 @@ class StartApp(App):
             "language": self.texts.lang,
         }
         joined = self.store.join(self.join_code.value, profile)
-        self._open(joined.token, resume_code=joined.resume_code)
+        self.open(joined.token, resume_code=joined.resume_code)
 
     def _on_resume(self) -> None:
         token = self.store.resume(self.resume_workshop.value, self.resume_code_entry.value)
-        self._open(token)
+        self.open(token)
 
-    def _open(self, token: str, resume_code: str | None = None) -> None:
+    def open(self, token: str, resume_code: str | None = None) -> None:
         self.sign_in(token)
         self.entry.layout.display = "none"
         self._show_workbook(resume_code)

@@ -25,6 +25,7 @@ class Texts:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.redrawing = False
         self._bindings: list[tuple[w.Widget, str, Callable[[str], Any]]] = []
 
     def bind(self, widget: w.Widget, attribute: str, render: Callable[[str], Any]) -> w.Widget:
@@ -36,9 +37,20 @@ class Texts:
         return self.bind(widget, attribute, lambda lang: t(key, lang, **params))
 
     def set_language(self, lang: str) -> None:
+        """Redraw every bound text. New option labels keep the chosen value; observers
+        that save or navigate check ``redrawing`` to ignore the passing changes."""
         self.lang = lang
-        for widget, attribute, render in self._bindings:
-            setattr(widget, attribute, render(lang))
+        self.redrawing = True
+        try:
+            for widget, attribute, render in self._bindings:
+                if attribute == "options":
+                    kept = widget.value
+                    widget.options = render(lang)
+                    widget.value = kept
+                else:
+                    setattr(widget, attribute, render(lang))
+        finally:
+            self.redrawing = False
 
 
 def styled(widget: w.Widget, *classes: str) -> w.Widget:
@@ -140,3 +152,39 @@ def action_button(
 
     button.on_click(run)
     return button
+
+
+class Debouncer:
+    """Calls ``action`` once, ``delay`` seconds after the last of a burst of calls."""
+
+    def __init__(self, delay: float, action: Callable[[], None]):
+        import threading
+
+        self.delay = delay
+        self.action = action
+        self._lock = threading.Lock()
+        self._timer: Any = None
+
+    def __call__(self) -> None:
+        import threading
+
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            if self.delay <= 0:
+                self._timer = None
+            else:
+                self._timer = threading.Timer(self.delay, self.action)
+                self._timer.daemon = True
+                self._timer.start()
+                return
+        self.action()
+
+    def flush(self) -> None:
+        """Run a pending call now (tests, and before leaving a page)."""
+        with self._lock:
+            pending = self._timer
+            self._timer = None
+        if pending is not None:
+            pending.cancel()
+            self.action()
