@@ -142,6 +142,8 @@ VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 360, "
 
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport(request) -> dict[str, int]:
+    """Every browser test runs at a laptop's and at a phone's 360 px width, unless it
+    asks for one with ``@pytest.mark.parametrize("viewport", [...], indirect=True)``."""
     return VIEWPORTS[request.param]
 
 
