@@ -13,7 +13,9 @@ import totkit
 from totkit.i18n import LANGUAGES, catalogue, format_date, format_number, normalize_language, t
 
 PACKAGE = Path(totkit.__file__).parent
-KEY_LITERAL = re.compile(r"""["']((?:error|cli|start|field|section|language)\.[a-z_]+)["']""")
+KEY_LITERAL = re.compile(
+    r"""["']((?:error|cli|start|field|section|language|readiness)(?:\.[a-z_]+)+)["']"""
+)
 
 
 def placeholders(text: str) -> set[str]:

@@ -104,6 +104,23 @@ def build_parser() -> Parser:
 
     commands.add_parser("schema", help=t("cli.schema", lang))
 
+    instrument = commands.add_parser("instrument", help=t("cli.instrument", lang))
+    instrument_commands = instrument.add_subparsers(dest="instrument_command", parser_class=Parser)
+    validate = instrument_commands.add_parser("validate", help=t("cli.instrument_validate", lang))
+    validate.add_argument("file", type=Path, help=t("cli.instrument_file", lang))
+    xlsform = instrument_commands.add_parser("xlsform", help=t("cli.instrument_xlsform", lang))
+    xlsform.add_argument("file", type=Path, nargs="?", help=t("cli.instrument_file", lang))
+    xlsform.add_argument("-o", "--output", type=Path, required=True,
+                         help=t("cli.xlsform_output", lang))
+
+    diagnose = commands.add_parser("diagnose", help=t("cli.diagnose", lang))
+    diagnose.add_argument("file", type=Path, help=t("cli.diagnose_file", lang))
+    diagnose.add_argument("--instrument", type=Path, help=t("cli.instrument_file", lang))
+    diagnose.add_argument("--map", type=Path, help=t("cli.diagnose_map", lang))
+    diagnose.add_argument("--json", action="store_true", help=t("cli.diagnose_json", lang))
+    diagnose.add_argument("--into", metavar="WORKSHOP", help=t("cli.diagnose_into", lang))
+    diagnose.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
     templates = commands.add_parser("templates", help=t("cli.templates", lang))
     templates_commands = templates.add_subparsers(dest="templates_command", parser_class=Parser)
     copy = templates_commands.add_parser("copy", help=t("cli.templates_copy", lang))
@@ -170,8 +187,6 @@ def run_demo(args: argparse.Namespace, lang: str) -> None:
     from totkit.store import open_store
 
     demo = create_demo(open_store(args.db), as_of=args.as_of, seed=args.seed)
-    if demo.replaced:
-        print(t("cli.demo_replaced", lang))
     print(
         t(
             "cli.demo_created",
@@ -185,12 +200,78 @@ def run_demo(args: argparse.Namespace, lang: str) -> None:
     print(t("cli.workshop_key_line", lang, key=demo.facilitator_key))
     for name, code in demo.planners:
         print(t("cli.demo_planner", lang, name=name, code=code))
+    print(t("cli.demo_cohort", lang, count=demo.cohort))
 
 
 def run_schema(_args: argparse.Namespace, _lang: str) -> None:
     from totkit.model import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _instrument(path: Path | None):  # type: ignore[no-untyped-def]
+    from totkit.instrument import instrument_path, load_instrument
+
+    return load_instrument(path or instrument_path("readiness"))
+
+
+def run_instrument(args: argparse.Namespace, lang: str) -> None:
+    instrument = _instrument(args.file)
+    if args.instrument_command == "validate":
+        items = sum(len(dim.items) for dim in instrument.dimensions)
+        print(t("cli.instrument_valid", lang, file=str(args.file), id=instrument.id,
+                version=instrument.version, dimensions=len(instrument.dimensions), items=items))
+        return
+    from totkit.xlsform import write_xlsform
+
+    written = write_xlsform(instrument, args.output)
+    print(t("cli.xlsform_written", lang, path=str(written)))
+
+
+def run_diagnose(args: argparse.Namespace, lang: str) -> None:
+    from totkit.cohort import add_to_workshop, diagnose, report_json
+    from totkit.survey import import_responses
+
+    instrument = _instrument(args.instrument)
+    imported = import_responses(args.file, instrument, args.map)
+    for message in imported.messages(lang):
+        print(message, file=sys.stderr)
+    report = diagnose(instrument, imported)
+    if args.json:
+        print(json.dumps(report_json(instrument, imported, report, lang), indent=2,
+                         ensure_ascii=False))
+    else:
+        _print_report(instrument, report, lang)
+    if args.into:
+        from totkit.store import open_store
+
+        added = add_to_workshop(open_store(args.db), args.into, instrument, imported,
+                                t("cli.diagnose_unnamed", lang))
+        stream = sys.stderr if args.json else sys.stdout
+        print(t("cli.diagnose_added", lang, count=len(added)), file=stream)
+        for name, joined in added:
+            print(t("cli.demo_planner", lang, name=name, code=joined.resume_code), file=stream)
+
+
+def _print_report(instrument, report, lang: str) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    names = {dim.id: dim.name(lang) for dim in instrument.dimensions}
+    bands = {band.id: band.name(lang) for band in instrument.bands}
+    people = report.respondents
+    table = pd.DataFrame({
+        t("field.name", lang): people["name"],
+        t("cli.column_index", lang): people["index"],
+        t("cli.column_band", lang): people["band"].map(bands),
+        t("cli.column_weakest", lang): people["weakest"].map(
+            lambda ids: ", ".join(names[d] for d in str(ids).split(";") if d in names)),
+    })
+    print(t("cli.diagnose_respondents", lang, count=len(people)))
+    print(table.to_string(index=False, na_rep="-"))
+    summary = report.summary.rename(index=names)
+    print()
+    print(t("cli.diagnose_cohort", lang))
+    print(summary.to_string(na_rep="-", float_format=lambda v: f"{v:.2f}"))
 
 
 def run_templates(args: argparse.Namespace, lang: str) -> None:
@@ -209,6 +290,8 @@ COMMANDS = {
     "demo": run_demo,
     "schema": run_schema,
     "templates": run_templates,
+    "instrument": run_instrument,
+    "diagnose": run_diagnose,
 }
 
 

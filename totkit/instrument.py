@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from totkit.errors import TotkitError
+from totkit.errors import InputError
 from totkit.model import InstrumentRef
 from totkit.paths import templates_dir
 
@@ -33,7 +33,7 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 SCALE = (1, 2, 3, 4, 5)
 
 
-class InstrumentError(TotkitError):
+class InstrumentError(InputError):
     """A bad instrument file: ``file``, ``line`` and a message key that says the fix."""
 
     default_key = "error.instrument.invalid"
