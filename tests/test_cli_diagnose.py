@@ -80,6 +80,9 @@ def test_xlsform_then_diagnose_its_export_without_a_mapping(env, instrument, cap
         assert respondent["band"] == expected.band
     assert {entry["dimension"] for entry in report["cohort"]} == {
         dim.id for dim in instrument.dimensions}
+    by_institution = report["groups"]["institution"]
+    assert [row["n"] for row in by_institution["rows"]] == [6]  # all from "SDN 1"
+    assert report["groups"]["role"]["hidden_groups"] == 0
 
 
 def test_diagnose_prints_a_table_and_reports_bad_cells(env, instrument, capsys):
@@ -91,6 +94,7 @@ def test_diagnose_prints_a_table_and_reports_bad_cells(env, instrument, capsys):
     captured = capsys.readouterr()
     assert "Results per respondent (4)" in captured.out and "Guru 3" in captured.out
     assert "Maybe" in captured.err and "row" in captured.err.lower()
+    assert "Means per institution (groups under 3 people hidden: 0)" in captured.out
 
 
 def test_diagnose_into_adds_workbooks_with_their_answers(env, instrument, capsys):

@@ -272,6 +272,14 @@ def _print_report(instrument, report, lang: str) -> None:  # type: ignore[no-unt
     print()
     print(t("cli.diagnose_cohort", lang))
     print(summary.to_string(na_rep="-", float_format=lambda v: f"{v:.2f}"))
+    for by, frame in report.groups.items():
+        print()
+        hidden = frame.attrs.get("hidden_groups", 0)
+        print(t(f"cli.diagnose_by_{by}", lang, hidden=hidden))
+        if not frame.empty:
+            means = frame[["n", *[c for c in frame.columns if c.endswith("_mean")]]]
+            means = means.rename(columns=lambda c: names.get(c.removesuffix("_mean"), c))
+            print(means.to_string(na_rep="-", float_format=lambda v: f"{v:.1f}"))
 
 
 def run_templates(args: argparse.Namespace, lang: str) -> None:

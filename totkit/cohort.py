@@ -13,16 +13,20 @@ if TYPE_CHECKING:
     from totkit.survey import ImportResult
 
 
+GROUPINGS = ("institution", "role")  # group comparisons; groups under 3 people are hidden
+
+
 @dataclass(frozen=True)
 class CohortReport:
     respondents: pd.DataFrame  # name, institution, role, row + one column per dimension, index...
     summary: pd.DataFrame  # per dimension: n, mean, median, q1, q3, alpha, n_alpha, alpha_low
+    groups: dict[str, pd.DataFrame]  # "institution", "role": n, mean and median per dimension
 
 
 def diagnose(instrument: Instrument, imported: ImportResult) -> CohortReport:
     import pandas as pd
 
-    from totkit.diagnostic import cohort_summary, score_frame
+    from totkit.diagnostic import cohort_summary, group_summary, score_frame
 
     answers = imported.answers.astype("Float64").astype(float)
     scores = score_frame(instrument, answers)
@@ -30,7 +34,12 @@ def diagnose(instrument: Instrument, imported: ImportResult) -> CohortReport:
         [imported.respondents.reset_index(drop=True), scores.reset_index(drop=True)], axis=1
     )
     summary = cohort_summary(instrument, answers, scores=scores)
-    return CohortReport(respondents=respondents, summary=summary)
+    people = imported.respondents.set_index(answers.index)
+    groups = {
+        by: group_summary(instrument, answers, people[by].replace("", None), scores=scores)
+        for by in GROUPINGS
+    }
+    return CohortReport(respondents=respondents, summary=summary, groups=groups)
 
 
 def report_json(instrument: Instrument, imported: ImportResult, report: CohortReport,
@@ -50,6 +59,14 @@ def report_json(instrument: Instrument, imported: ImportResult, report: CohortRe
         "instrument": instrument.ref().model_dump(),
         "respondents": respondents,
         "cohort": [{key: _plain(value) for key, value in entry.items()} for entry in summary],
+        "groups": {
+            by: {
+                "hidden_groups": int(frame.attrs.get("hidden_groups", 0)),
+                "rows": [{key: _plain(value) for key, value in entry.items()}
+                         for entry in frame.reset_index().to_dict(orient="records")],
+            }
+            for by, frame in report.groups.items()
+        },
         "problems": [problem.as_dict(lang) for problem in imported.problems],
     }
 
