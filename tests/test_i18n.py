@@ -13,9 +13,14 @@ import totkit
 from totkit.i18n import LANGUAGES, catalogue, format_date, format_number, normalize_language, t
 
 PACKAGE = Path(totkit.__file__).parent
-KEY_LITERAL = re.compile(
-    r"""["']((?:error|cli|start|field|section|language|readiness)(?:\.[a-z_]+)+)["']"""
-)
+FILE_SUFFIXES = (".py", ".yaml", ".json", ".ipynb", ".db", ".md")
+
+
+def key_literals(text: str) -> set[str]:
+    """Quoted strings that look like catalogue keys: a known prefix, then dotted words."""
+    prefixes = "|".join(sorted({key.split(".")[0] for key in catalogue()}))
+    pattern = re.compile(rf"""["']((?:{prefixes})(?:\.[a-z_]+)+)["']""")
+    return {key for key in pattern.findall(text) if not key.endswith(FILE_SUFFIXES)}
 
 
 def placeholders(text: str) -> set[str]:
@@ -38,7 +43,7 @@ def test_every_key_the_code_uses_is_in_the_catalogue():
     used = {
         match
         for path in PACKAGE.rglob("*.py")
-        for match in KEY_LITERAL.findall(path.read_text(encoding="utf-8"))
+        for match in key_literals(path.read_text(encoding="utf-8"))
     }
     assert used, "the scan found no keys at all"
     assert sorted(used - set(catalogue())) == []
@@ -69,3 +74,12 @@ def test_dates_and_numbers_follow_the_locale():
     assert format_date(day, "en") == "August 17, 2026"
     assert format_number(1234.5, "id") == "1.234,5"
     assert format_number(1234.5, "en") == "1,234.5"
+
+
+def test_no_key_is_written_twice():
+    """YAML keeps the last of two equal keys silently; the catalogue must not rely on it."""
+    from totkit.i18n import CATALOGUE_FILE
+    from totkit.yamlfile import load_yaml_with_lines
+
+    data, _lines = load_yaml_with_lines(CATALOGUE_FILE.read_bytes(), str(CATALOGUE_FILE))
+    assert len(data) == len(catalogue())

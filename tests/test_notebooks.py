@@ -35,6 +35,10 @@ KEY_CLASSES = {
         "totkit-app", "totkit-readiness", "totkit-lang", "totkit-save-state", "totkit-sign-in",
         "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
     },
+    "02_context_gap.ipynb": {
+        "totkit-app", "totkit-gaps", "totkit-lang", "totkit-save-state", "totkit-sign-in",
+        "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
+    },
 }
 
 

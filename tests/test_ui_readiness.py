@@ -18,7 +18,7 @@ def instrument():
 @pytest.fixture
 def app(store, joined, instrument):
     return ReadinessApp(Request(in_voila=True, session=joined.token), store=store,
-                        instrument=instrument, chart_delay=0)
+                        instrument=instrument, chart_delay=None)
 
 
 def answer_all(app, instrument, value_of):

@@ -63,3 +63,81 @@ def _responsive(svg: str) -> str:
     svg = svg[svg.index("<svg") :]
     fixed_size = r'<svg([^>]*?) width="[^"]+" height="[^"]+"'
     return re.sub(fixed_size, r'<svg\1 width="100%"', svg, count=1)
+
+
+# -- context gaps ------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from totkit.gaps import ContextFile, Gaps
+
+ASSUMED = "#7f8c8d"
+CONNECTOR = "#b8c2cc"
+GAP_NAME_WIDTH = 30  # characters per line of a factor's name
+GAP_NAME_LINES = 2
+
+
+def gap_chart(context: ContextFile, gaps: Gaps, lang: str) -> str:
+    """A dumbbell per factor, largest gap first: what the design assumes (open circle)
+    against the field reality (filled), on the 1-5 scale, with each gap score at the right.
+
+    Priority gaps have a red connector and a bold red name, and the legend says so.
+    """
+    from totkit.gaps import ranked
+
+    plt = _pyplot()
+    rows = ranked(gaps, context)
+    figure, axes = plt.subplots(figsize=(6.4, 0.5 * max(len(rows), 2) + 1.4))
+    try:
+        positions = list(range(len(rows)))
+        for y, row in zip(positions, rows, strict=True):
+            axes.plot([row.assumed, row.reality], [y, y], zorder=1, solid_capstyle="round",
+                      color=WEAKEST if row.priority else CONNECTOR,
+                      linewidth=3.5 if row.priority else 2)
+            axes.text(5.55, y, str(row.score), va="center", ha="center", fontsize=8,
+                      fontweight="bold" if row.priority else "normal",
+                      color=WEAKEST if row.priority else "black")
+        # the open circle is larger, so an assumption met exactly shows as a ringed dot
+        axes.scatter([row.assumed for row in rows], positions, s=80, zorder=2,
+                     facecolors="white", edgecolors=ASSUMED, linewidths=1.6,
+                     label=t("gaps.chart_assumed", lang))
+        axes.scatter([row.reality for row in rows], positions, s=36, zorder=3, color=BAR,
+                     label=t("gaps.chart_reality", lang))
+        if any(row.priority for row in rows):
+            axes.plot([], [], color=WEAKEST, linewidth=3.5, label=t("gaps.chart_priority", lang))
+        names = [_chart_name(row.name(lang)) for row in rows]
+        # parse_math off: a planner's "$" is text, not mathematics
+        axes.set_yticks(positions, names, fontsize=8, parse_math=False)
+        for label, row in zip(axes.get_yticklabels(), rows, strict=True):
+            if row.priority:
+                label.set_fontweight("bold")
+                label.set_color(WEAKEST)
+        axes.set_xticks([1, 2, 3, 4, 5])
+        axes.set_xlim(0.6, 5.85)
+        axes.set_ylim(max(len(rows), 1) - 0.5, -1.1)  # top to bottom, room for the header
+        if rows:
+            axes.text(5.55, -0.85, t("gaps.chart_score", lang), ha="center", va="center",
+                      fontsize=8, fontweight="bold")
+            axes.axvline(5.25, color=CONNECTOR, linewidth=0.8, zorder=0)
+        axes.grid(axis="x", color="#eeeeee", zorder=0)
+        axes.set_xlabel(t("gaps.chart_axis", lang), fontsize=8)
+        axes.set_title(t("gaps.chart_title", lang), fontsize=10, pad=24 if rows else 6)
+        if rows:  # between the title and the plot, whatever the number of rows
+            axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
+                        frameon=False, borderaxespad=0.2, columnspacing=1.2)
+        else:
+            axes.text(3, 0, t("gaps.chart_empty", lang), ha="center", va="center", fontsize=9)
+            axes.set_yticks([])
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
+    finally:
+        plt.close(figure)
+    return _responsive(buffer.getvalue())
+
+
+def _chart_name(name: str) -> str:
+    """A factor's name on at most two short lines (a planner's label may be long)."""
+    import textwrap
+
+    lines = textwrap.wrap(name, GAP_NAME_WIDTH, max_lines=GAP_NAME_LINES, placeholder=" …")
+    return "\n".join(lines) or name

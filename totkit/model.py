@@ -52,27 +52,13 @@ class Diagnostic(Part):
     reflection: LongText = ""
 
 
-class GapEntry(Part):
-    factor: ShortText
-    assumed: Annotated[int, Field(ge=1, le=5)]
-    reality: Annotated[int, Field(ge=1, le=5)]
-    importance: Annotated[int, Field(ge=1, le=3)] = 2
-    adaptation: LongText = ""
+# The context-gap section (GapEntry, Gaps) and its rules live in totkit.gaps.
+from totkit.gaps import GapEntry as GapEntry  # noqa: E402
+from totkit.gaps import Gaps  # noqa: E402
+from totkit.gaps import completion as gaps_completion  # noqa: E402
 
-
-class Gaps(Part):
-    instrument: InstrumentRef | None = None
-    entries: list[GapEntry] = []
-
-
-class Plan(Part):
-    """The follow-up plan (RTL); its lists get their full shape with the plan app."""
-
-    sessions: list[dict[str, Any]] = []
-    commitments: list[dict[str, Any]] = []
-    mentoring: list[dict[str, Any]] = []
-    indicators: list[dict[str, Any]] = []
-    actions: list[dict[str, Any]] = []
+# The follow-up plan (RTL): header, sessions, commitments, mentoring, indicators, actions.
+from totkit.plan import Plan  # noqa: E402
 
 
 class Monitoring(Part):
@@ -131,7 +117,7 @@ def progress(workbook: Workbook) -> dict[str, float]:
     return {
         "profile": _share([profile.name, profile.role, profile.institution]),
         "diagnostic": 1.0 if workbook.diagnostic.answers else 0.0,
-        "gaps": 1.0 if workbook.gaps.entries else 0.0,
+        "gaps": gaps_completion(workbook.gaps),
         "plan": _share([plan.sessions, plan.commitments, plan.mentoring, plan.indicators]),
         "monitoring": 1.0 if monitoring.sessions_held or monitoring.measurements else 0.0,
     }

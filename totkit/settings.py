@@ -1,4 +1,8 @@
-"""Settings a facilitator may change, read from ``settings.yaml`` in the templates folder."""
+"""Settings a facilitator may change, read from ``settings.yaml`` in the templates folder.
+
+The plan check's windows (``first_mentoring_days`` and the others) count whole days after the
+TOT's last day (day 0), both ends included; ``templates/settings.yaml`` gives their sources.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,18 @@ from pathlib import Path
 from totkit.errors import InputError
 from totkit.paths import templates_dir
 
+WINDOW_DAYS = ("first_mentoring_days", "first_session_days", "follow_up_from_days",
+               "follow_up_to_days")
+
 
 @dataclass(frozen=True)
 class Settings:
     session_hours: float = 12
+    # The plan check's windows, in days after the TOT's last day (day 0).
+    first_mentoring_days: int = 30
+    first_session_days: int = 60
+    follow_up_from_days: int = 90
+    follow_up_to_days: int = 180
 
 
 def load_settings(folder: Path | None = None) -> Settings:
@@ -25,6 +37,14 @@ def load_settings(folder: Path | None = None) -> Settings:
     for key, value in raw.items():
         if key not in known:
             raise InputError("error.settings_unknown_key", field=key, file=str(path))
-        if not isinstance(value, (int, float)) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise InputError("error.settings_positive", field=key, file=str(path))
-    return Settings(**raw)
+        if key in WINDOW_DAYS:
+            if value != int(value):
+                raise InputError("error.settings_whole_days", field=key, file=str(path))
+            raw[key] = int(value)
+    settings = Settings(**raw)
+    if settings.follow_up_from_days > settings.follow_up_to_days:
+        raise InputError("error.settings_window_order", field="follow_up_from_days",
+                         file=str(path))
+    return settings

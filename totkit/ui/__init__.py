@@ -25,4 +25,11 @@ def readiness_app() -> ipywidgets.Widget:
     return ReadinessApp.from_request().widget
 
 
-__all__ = ["readiness_app", "start_app"]
+def gaps_app() -> ipywidgets.Widget:
+    """The context-gap analysis: rate each factor, rank the gaps, adapt for the priorities."""
+    from totkit.ui.gaps import GapsApp
+
+    return GapsApp.from_request().widget
+
+
+__all__ = ["gaps_app", "readiness_app", "start_app"]

@@ -27,7 +27,7 @@ class ReadinessApp(SectionApp):
     css_class = "totkit-readiness"
 
     def __init__(self, request: Request, store: Store | None = None,
-                 instrument: Instrument | None = None, chart_delay: float = CHART_DELAY):
+                 instrument: Instrument | None = None, chart_delay: float | None = CHART_DELAY):
         self._instrument = instrument
         self.chart_delay = chart_delay
         super().__init__(request, store)

@@ -149,7 +149,7 @@ class SectionApp(App):
         self.reload()
         self._set_state("section.saved_now" if keep else "section.reloaded")
 
-    def debounce(self, delay: float, action: Callable[[], None]) -> Callable[[], None]:
+    def debounce(self, delay: float | None, action: Callable[[], None]) -> Callable[[], None]:
         from totkit.ui.widgets import Debouncer
 
         return Debouncer(delay, lambda: guarded(self.messages, action))

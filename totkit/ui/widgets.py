@@ -155,15 +155,19 @@ def action_button(
 
 
 class Debouncer:
-    """Calls ``action`` once, ``delay`` seconds after the last of a burst of calls."""
+    """Calls ``action`` once, ``delay`` seconds after the last of a burst of calls.
 
-    def __init__(self, delay: float, action: Callable[[], None]):
+    ``delay=0`` calls at once; ``delay=None`` waits for ``flush()`` (tests).
+    """
+
+    def __init__(self, delay: float | None, action: Callable[[], None]):
         import threading
 
         self.delay = delay
         self.action = action
         self._lock = threading.Lock()
         self._timer: Any = None
+        self._pending = False
 
     def __call__(self) -> None:
         import threading
@@ -171,20 +175,23 @@ class Debouncer:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            if self.delay <= 0:
                 self._timer = None
-            else:
-                self._timer = threading.Timer(self.delay, self.action)
+            self._pending = True
+            if self.delay is None:
+                return
+            if self.delay > 0:
+                self._timer = threading.Timer(self.delay, self.flush)
                 self._timer.daemon = True
                 self._timer.start()
                 return
-        self.action()
+        self.flush()
 
     def flush(self) -> None:
-        """Run a pending call now (tests, and before leaving a page)."""
+        """Run a pending call now (before showing what it draws, and in tests)."""
         with self._lock:
-            pending = self._timer
-            self._timer = None
-        if pending is not None:
-            pending.cancel()
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            pending, self._pending = self._pending, False
+        if pending:
             self.action()
