@@ -104,6 +104,13 @@ def build_parser() -> Parser:
 
     commands.add_parser("schema", help=t("cli.schema", lang))
 
+    plan = commands.add_parser("plan", help=t("cli.plan", lang))
+    plan_commands = plan.add_subparsers(dest="plan_command", parser_class=Parser)
+    check = plan_commands.add_parser("check", help=t("cli.plan_check", lang))
+    check.add_argument("workbook", metavar="FILE|ID", help=t("cli.plan_workbook", lang))
+    check.add_argument("--json", action="store_true", help=t("cli.diagnose_json", lang))
+    check.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
     instrument = commands.add_parser("instrument", help=t("cli.instrument", lang))
     instrument_commands = instrument.add_subparsers(dest="instrument_command", parser_class=Parser)
     validate = instrument_commands.add_parser("validate", help=t("cli.instrument_validate", lang))
@@ -282,6 +289,26 @@ def _print_report(instrument, report, lang: str) -> None:  # type: ignore[no-unt
             print(means.to_string(na_rep="-", float_format=lambda v: f"{v:.1f}"))
 
 
+def run_plan(args: argparse.Namespace, lang: str) -> None:
+    from totkit.plancheck import check_file, check_workbook, report, status, status_message
+
+    if Path(args.workbook).is_file():
+        findings = check_file(args.workbook)
+    else:
+        from totkit.store import open_store
+
+        findings = check_workbook(open_store(args.db), args.workbook)
+    if args.json:
+        print(json.dumps(report(findings), indent=2, ensure_ascii=False))
+    else:
+        print(status_message(findings, lang))
+        for finding in findings:
+            severity = t(f"plan.check.severity.{finding.severity}", lang)
+            print(f"- [{finding.rule}] {severity}: {finding.message(lang)}")
+    if status(findings) != "ready":
+        raise SystemExit(1)
+
+
 def run_templates(args: argparse.Namespace, lang: str) -> None:
     from totkit.paths import default_templates_dir
 
@@ -300,6 +327,7 @@ COMMANDS = {
     "templates": run_templates,
     "instrument": run_instrument,
     "diagnose": run_diagnose,
+    "plan": run_plan,
 }
 
 

@@ -410,7 +410,4 @@ def _instrument_of(workbook: Workbook, templates: Path | None) -> Instrument | N
 
 
 def _workshop_of(store: Store, workbook_id: str) -> Any:
-    for workshop in store.list_workshops():
-        if workbook_id in store.workbook_ids(workshop.id):
-            return workshop
-    return None
+    return store.workshop_of(workbook_id)

@@ -208,6 +208,16 @@ class Store:
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
         return True
 
+    def workshop_of(self, workbook_id: str) -> WorkshopInfo:
+        """The workshop a workbook belongs to (its dates and time zone, for the plan)."""
+        with reader(self.engine).connect() as conn:
+            workshop_id = conn.execute(
+                select(workbooks.c.workshop_id).where(workbooks.c.id == workbook_id)
+            ).scalar()
+        if workshop_id is None:
+            raise AccessDenied("error.unknown_workbook", field="workbook")
+        return self.workshop(workshop_id)
+
     def check_facilitator_key(self, code: str, key: str) -> int:
         workshop_id = self.workshop_id(code)
         with reader(self.engine).connect() as conn:

@@ -32,4 +32,11 @@ def gaps_app() -> ipywidgets.Widget:
     return GapsApp.from_request().widget
 
 
-__all__ = ["gaps_app", "readiness_app", "start_app"]
+def plan_app() -> ipywidgets.Widget:
+    """The follow-up plan (RTL): header, sessions, commitments, mentoring, indicators, actions."""
+    from totkit.ui.plan import PlanApp
+
+    return PlanApp.from_request().widget
+
+
+__all__ = ["gaps_app", "plan_app", "readiness_app", "start_app"]

@@ -86,6 +86,15 @@ class Form:
     def clear(self) -> None:
         self.fill({})
 
+    def refresh(self) -> None:
+        """Re-read choices that follow the rest of the workbook, keeping what is chosen."""
+        for spec in self.fields:
+            if spec.options is not None:
+                entry = self.inputs[spec.name]
+                kept = entry.value
+                entry.options = spec.options(self.texts.lang)
+                _fill(spec, entry, list(kept) if spec.kind == "choices" else kept)
+
 
 def _read(spec: FieldSpec, entry: w.Widget) -> Any:
     value = entry.value
@@ -189,11 +198,13 @@ class ListEditor:
 
     def _new(self) -> None:
         self.editing = len(self.entries)
+        self.form.refresh()
         self.form.clear()
         self.editor.layout.display = "flex"
 
     def _edit(self, index: int) -> None:
         self.editing = index
+        self.form.refresh()
         self.form.fill(self.entries[index])
         self.editor.layout.display = "flex"
 
