@@ -49,3 +49,12 @@ def test_the_story_does_not_change(store, demo):
     again = create_demo(store, as_of=date(2026, 9, 1))
     assert again == demo
     assert [name for name, _code in demo.planners] == [p["name"] for p in PLANNERS]
+
+
+def test_some_plans_are_ready_and_some_have_findings(store, demo):
+    from totkit.plancheck import check_workbook, status
+
+    workshop_id = store.workshop_id(demo.workshop_code)
+    statuses = [status(check_workbook(store, wid)) for wid in store.workbook_ids(workshop_id)]
+    assert statuses.count("ready") >= 3
+    assert statuses.count("not_ready") >= 3

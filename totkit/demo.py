@@ -57,6 +57,8 @@ class Demo:
 
 def create_demo(store: Store, as_of: date | None = None, seed: int = 27) -> Demo:
     """Create (or re-create) the demo workshop, its planners and their answers."""
+    from totkit.diagnostic import score
+    from totkit.gaps import load_context
     from totkit.instrument import instrument_path, load_instrument
     from totkit.model import Diagnostic
 
@@ -69,12 +71,18 @@ def create_demo(store: Store, as_of: date | None = None, seed: int = 27) -> Demo
     start = end - timedelta(days=TOT_DAYS - 1)
     store.create_workshop(TITLE, code=code, key=key, start_date=start, end_date=end)
     instrument = load_instrument(instrument_path("readiness"))
+    context = load_context()
     planners = []
     for number, profile in enumerate(_profiles(rng)):
         joined = store.join(code, profile, resume_code=access.new_resume_code(rng))
-        answers = _answers(instrument, LEVELS[number % len(LEVELS)], rng)
+        level = number % len(LEVELS)
+        answers = _answers(instrument, LEVELS[level], rng)
         diagnostic = Diagnostic(instrument=instrument.ref(), answers=answers)
         store.save_section(joined.workbook_id, "diagnostic", diagnostic, 0)
+        gaps = _gaps(context, level, rng)
+        store.save_section(joined.workbook_id, "gaps", gaps, 0)
+        plan = _plan(profile, level, end, score(instrument, answers), gaps, context)
+        store.save_section(joined.workbook_id, "plan", plan, 0)
         planners.append((profile["name"], joined.resume_code))
     return Demo(TITLE, code, key, start, end, tuple(planners[: len(PLANNERS)]), len(planners))
 
@@ -99,3 +107,77 @@ def _answers(instrument, level: float, rng: random.Random) -> dict[str, int]:  #
             positive = min(5, max(1, round(agreement)))
             answers[item.id] = 6 - positive if item.reverse else positive
     return answers
+
+
+# How far the field is from what the TOT assumed, per context factor (assumed, reality):
+# the worked case's full timetables, exam-focused principals, sceptical colleagues and no
+# room or teaching aids.
+FIELD = {"time": (4, 1), "workload": (4, 2), "mandate": (4, 1), "leadership": (4, 2),
+         "peers": (4, 2), "facilities": (5, 2), "recipients": (4, 3), "language": (4, 4),
+         "incentives": (3, 2)}
+ADAPTATIONS = {
+    "time": "Sesi 45 menit di rapat KKG bulanan, bukan pelatihan sehari penuh.",
+    "workload": "Bagi materi menjadi tiga pertemuan pendek dan pakai contoh dari RPP yang ada.",
+    "mandate": "Minta surat tugas dari kepala sekolah sebelum sesi pertama.",
+    "leadership": "Tunjukkan kaitan pembelajaran aktif dengan hasil asesmen yang dipedulikan kepala sekolah.",
+    "peers": "Mulai dengan dua rekan yang tertarik, lalu undang mereka berbagi pengalaman.",
+    "facilities": "Pakai kelas biasa dan bahan sederhana: kartu kertas, papan tulis, benda sekitar.",
+}
+
+
+def _gaps(context, level: int, rng: random.Random):  # type: ignore[no-untyped-def]
+    from totkit.gaps import Gaps
+    from totkit.parts import parse
+
+    entries = []
+    for factor in context.factors:
+        assumed, reality = FIELD.get(factor.id, (4, 3))
+        reality = min(5, max(1, reality + level + rng.choice((-1, 0, 0, 1)) - 1))
+        entries.append({"factor": factor.id, "assumed": assumed, "reality": reality,
+                        "importance": 3 if factor.id in ("time", "mandate") else 2,
+                        "adaptation": ADAPTATIONS.get(factor.id, "") if level else ""})
+    return parse(Gaps, {"instrument": context.ref().model_dump(), "entries": entries})
+
+
+def _plan(profile, level: int, tot_end: date, result, gaps, context):  # type: ignore[no-untyped-def]
+    """A plan as the essay's case would have it: the ready third plan fully, the developing
+    third forgets the leadership commitment and mentoring, the at-risk third has a session
+    with no date or owner."""
+    from totkit.gaps import priority_gaps
+    from totkit.parts import parse
+    from totkit.plan import Plan
+
+    def day(n: int) -> str:
+        return (tot_end + timedelta(days=n)).isoformat()
+
+    name = profile["name"]
+    header = {"name": name, "position": profile["role"], "work_unit": profile["institution"],
+              "superior_name": "Kepala sekolah", "superior_position": "Kepala Sekolah"}
+    session = {"title": "KKG: pembelajaran aktif di kelas kita",
+               "objective": "Rekan guru mencoba diskusi kelompok dan tanya jawab terbuka.",
+               "audience": "Guru kelas dan guru mapel", "participants": 12,
+               "hours": 2, "venue": profile["institution"]}
+    if level == 0:
+        return parse(Plan, {"header": header, "sessions": [session]})
+    session.update(date=day(21), owner=name, indicators=["i1"])
+    indicator = {"id": "i1", "level": "application", "owner": name,
+                 "statement": "Guru memakai paling sedikit satu strategi pembelajaran aktif "
+                              "per minggu (observasi kelas)",
+                 "baseline": "1 dari 12 guru", "target": "8 dari 12 guru",
+                 "source": "Lembar observasi kelas", "measurement_dates": [day(100), day(170)]}
+    weak = [d.id for d in result.dimensions if result.band_of_dimension(d.id) == "at_risk"]
+    action = {"what": "Bicarakan RTL dengan kepala sekolah dan minta surat tugas",
+              "owner": name, "due": day(7),
+              "gaps": [row.factor for row in priority_gaps(gaps, context)],
+              "dimensions": weak}
+    plan = {"header": header, "sessions": [session], "indicators": [indicator],
+            "actions": [action]}
+    if level == 2:
+        plan["commitments"] = [
+            {"kind": "assignment_letter", "from_whom": "Kepala sekolah", "status": "received"},
+            {"kind": "protected_time", "from_whom": "Kepala sekolah", "status": "agreed",
+             "hours_per_month": 4, "months": [day(21)[:7], day(51)[:7]]},
+        ]
+        plan["mentoring"] = [{"date": day(14), "mentor": "Pengawas sekolah",
+                              "mode": "school_visit", "focus": "Persiapan sesi KKG pertama"}]
+    return parse(Plan, plan)
