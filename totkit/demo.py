@@ -119,9 +119,11 @@ ADAPTATIONS = {
     "time": "Sesi 45 menit di rapat KKG bulanan, bukan pelatihan sehari penuh.",
     "workload": "Bagi materi menjadi tiga pertemuan pendek dan pakai contoh dari RPP yang ada.",
     "mandate": "Minta surat tugas dari kepala sekolah sebelum sesi pertama.",
-    "leadership": "Tunjukkan kaitan pembelajaran aktif dengan hasil asesmen yang dipedulikan kepala sekolah.",
+    "leadership": "Tunjukkan kaitan pembelajaran aktif dengan hasil asesmen yang "
+                  "dipedulikan kepala sekolah.",
     "peers": "Mulai dengan dua rekan yang tertarik, lalu undang mereka berbagi pengalaman.",
-    "facilities": "Pakai kelas biasa dan bahan sederhana: kartu kertas, papan tulis, benda sekitar.",
+    "facilities": "Pakai kelas biasa dan bahan sederhana: kartu kertas, papan tulis, "
+                  "benda sekitar.",
 }
 
 

@@ -63,6 +63,12 @@ def format_datetime(value: datetime, lang: str | None = None, style: str = "medi
     return babel_format_datetime(value, format=style, locale=normalize_language(lang))
 
 
+def format_time(value: datetime, lang: str | None = None, style: str = "medium") -> str:
+    from babel.dates import format_time as babel_format_time
+
+    return babel_format_time(value, format=style, locale=normalize_language(lang))
+
+
 def format_number(value: float, lang: str | None = None) -> str:
     from babel.numbers import format_decimal
 

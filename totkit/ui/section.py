@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from totkit.errors import ConflictError, TotkitError
-from totkit.i18n import format_datetime, t
+from totkit.i18n import format_time, t
 from totkit.ui.base import App
 from totkit.ui.request import Request
 from totkit.ui.widgets import (
@@ -120,8 +120,8 @@ class SectionApp(App):
             self._set_state("section.save_failed")
             self.messages.show(error)
             return False
-        self._set_state("section.saved", time=format_datetime(datetime.now(), self.texts.lang,
-                                                              "short"))
+        self._set_state("section.saved", time=format_time(datetime.now(), self.texts.lang),
+                        version=str(self.version))
         return True
 
     def _set_state(self, key: str, **params: str) -> None:
