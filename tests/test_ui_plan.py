@@ -156,3 +156,16 @@ def test_cli_plan_check_by_id_and_by_file(store, planner, tmp_path, monkeypatch,
     out = capsys.readouterr().out
     # A file carries no workshop: without the TOT dates the dated rules wait for them.
     assert "[missing-date]" in out and "[no-application-indicator]" in out
+
+
+def test_the_header_may_override_the_workshops_tot_dates(app, store, planner):
+    add(app, "sessions", title="KKG", date=date(2026, 8, 10), participants="5", owner="Sri")
+    assert "no-cascade-session" not in rules(app)
+    app.header.inputs["tot_start"].value = date(2026, 8, 11)
+    app.header.inputs["tot_end"].value = date(2026, 8, 15)
+    app.header.inputs["timezone"].value = "WITA"
+    app.save_header()
+    assert "date-before-tot" in rules(app)  # the session is now before the TOT ended
+    assert "WITA" in app.tot_note.value and "15 Agu 2026" in app.tot_note.value
+    header = store.load_section(planner.workbook_id, "plan").data["header"]
+    assert (header["tot_end"], header["timezone"]) == ("2026-08-15", "WITA")

@@ -47,10 +47,13 @@ class PlanApp(SectionApp):
         assert self.workbook is not None
         self.plan = self.workbook.plan
         self.workshop = self.store.workshop_of(self.workbook.id)
+        self.tot_note = styled(w.HTML(layout=full_width()), "totkit-tot-dates")
         texts = self.texts
         self.header = Form(texts, [
             _field("name"), _field("nip"), _field("position"), _field("work_unit"),
             _field("superior_name"), _field("superior_position"), _field("superior_nip"),
+            _field("tot_start", "date"), _field("tot_end", "date"),
+            _field("timezone", "choice", self._timezone_options),
         ], "totkit-header")
         self.header.fill(self.plan.header.model_dump(mode="json"))
         save_header = action_button(texts, self.messages, "plan.save_header",
@@ -97,7 +100,7 @@ class PlanApp(SectionApp):
                 width="100%", border="1px solid #999", padding="6px")), "totkit-check"),
             texts.bind(w.HTML(), "value",
                        lambda lang: f"<h3>{html.escape(t('plan.header_title', lang))}</h3>"),
-            self.header.widget, save_header,
+            self.header.widget, save_header, self.tot_note,
             *[editor.widget for editor in self.editors.values()],
         ]
 
@@ -106,6 +109,12 @@ class PlanApp(SectionApp):
                           lambda entries: self.save_list(name, entries), prefix)
 
     # -- options that follow the rest of the workbook ----------------------------------------
+
+    def _timezone_options(self, lang: str) -> list[tuple[str, str | None]]:
+        from totkit.plan import TIMEZONES
+
+        workshop = t("plan.workshop_timezone", lang, timezone=self.workshop.timezone)
+        return [(workshop, None), *[(zone, zone) for zone in TIMEZONES]]
 
     def _indicator_options(self, lang: str) -> list[tuple[str, str]]:
         plan = getattr(self, "plan", None)
@@ -162,10 +171,20 @@ class PlanApp(SectionApp):
     def run_check(self) -> None:
         self.last_findings = self.findings_now()
         self._draw_check(self.texts.lang)
+        self._draw_tot_dates(self.texts.lang)
+
+    def _draw_tot_dates(self, lang: str) -> None:
+        from totkit.plan import tot_days
+
+        start, end, zone = tot_days(self.plan.header, self.workshop)
+        self.tot_note.value = "<small>{}</small>".format(html.escape(t(
+            "plan.tot_dates", lang, start=_date(start, lang), end=_date(end, lang),
+            timezone=zone or "—")))
 
     def language_changed(self, lang: str) -> None:
         if self.workbook is not None:
             self._draw_check(lang)
+            self._draw_tot_dates(lang)
             for editor in self.editors.values():
                 editor.render()
 
