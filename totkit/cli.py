@@ -104,6 +104,12 @@ def build_parser() -> Parser:
 
     commands.add_parser("schema", help=t("cli.schema", lang))
 
+    importing = commands.add_parser("import", help=t("cli.import", lang))
+    importing.add_argument("file", type=Path, help=t("cli.import_file", lang))
+    importing.add_argument("--into", metavar="WORKSHOP", required=True,
+                           help=t("cli.import_into", lang))
+    importing.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
     plan = commands.add_parser("plan", help=t("cli.plan", lang))
     plan_commands = plan.add_subparsers(dest="plan_command", parser_class=Parser)
     check = plan_commands.add_parser("check", help=t("cli.plan_check", lang))
@@ -309,6 +315,24 @@ def run_plan(args: argparse.Namespace, lang: str) -> None:
         raise SystemExit(1)
 
 
+def run_import(args: argparse.Namespace, lang: str) -> None:
+    from totkit.store import open_store
+    from totkit.transfer import import_workbook, read_workbook
+
+    report = import_workbook(open_store(args.db), read_workbook(args.file), args.into)
+    print(t("cli.import_done", lang, name=report.name, id=report.workbook_id))
+    for key, sections in (("cli.import_added", report.added),
+                          ("cli.import_unchanged", report.unchanged),
+                          ("cli.import_conflicts", report.conflicts)):
+        if sections:
+            names = ", ".join(t(f"section.{section}", lang) for section in sections)
+            print(t(key, lang, sections=names))
+    if report.resume_code:
+        print(t("cli.import_resume", lang, code=report.resume_code))
+    if report.conflicts:
+        raise SystemExit(1)
+
+
 def run_templates(args: argparse.Namespace, lang: str) -> None:
     from totkit.paths import default_templates_dir
 
@@ -328,6 +352,7 @@ COMMANDS = {
     "instrument": run_instrument,
     "diagnose": run_diagnose,
     "plan": run_plan,
+    "import": run_import,
 }
 
 

@@ -236,34 +236,38 @@ class Store:
         profile: Profile | dict[str, Any],
         *,
         resume_code: str | None = None,
+        workbook_id: str | None = None,
     ) -> Joined:
-        """A new workbook for a planner: its profile as revision 1, a resume code, a session."""
+        """A new workbook for a planner: its profile as revision 1, a resume code, a session.
+
+        ``workbook_id`` keeps the id of a workbook brought in from another install.
+        """
         profile = profile if isinstance(profile, Profile) else parse(Profile, profile)
         workshop_id = self.workshop_id(workshop_code)
         code = access.normalize_resume_code(resume_code) if resume_code else None
         for _attempt in range(5):
             candidate = code or access.new_resume_code()
-            workbook_id = uuid.uuid4().hex
+            new_id = workbook_id or uuid.uuid4().hex
             now = utcnow()
             try:
                 with self.engine.begin() as conn:
                     conn.execute(
                         insert(workbooks).values(
-                            id=workbook_id,
+                            id=new_id,
                             workshop_id=workshop_id,
                             resume_digest=self._digest(f"resume:{workshop_id}", candidate),
                             created_at=now,
                         )
                     )
                     _insert_revision(
-                        conn, workbook_id, "profile", 1, 0, profile.model_dump(mode="json")
+                        conn, new_id, "profile", 1, 0, profile.model_dump(mode="json")
                     )
-                    token = self._insert_session(conn, workbook_id, now)
+                    token = self._insert_session(conn, new_id, now)
             except IntegrityError:
                 if code:  # a chosen code (the demo's) that is taken
                     raise InputError("error.resume_code_taken", field="resume_code") from None
                 continue
-            return Joined(workbook_id=workbook_id, resume_code=candidate, token=token)
+            return Joined(workbook_id=new_id, resume_code=candidate, token=token)
         raise StoreError("error.store")
 
     def resume(self, workshop_code: str, resume_code: str) -> str:
@@ -416,6 +420,11 @@ class Store:
                 "versions": {row.section: row.version for row in rows},
             },
         )
+
+    def workbook_exists(self, workbook_id: str) -> bool:
+        with reader(self.engine).connect() as conn:
+            found = conn.execute(select(workbooks.c.id).where(workbooks.c.id == workbook_id))
+            return found.scalar() is not None
 
     def workbook_ids(self, workshop_id: int) -> list[str]:
         with reader(self.engine).connect() as conn:
