@@ -143,3 +143,29 @@ def test_codes_use_unambiguous_characters():
         assert len(code) == 6 and not set(code) & set("01OI")
         key = access.new_facilitator_key()
         assert len(access.normalize_key(key)) == 16
+
+
+def test_reset_facilitator_key_makes_the_old_one_stop_working(store, workshop):
+    new_key = store.reset_facilitator_key(workshop.code)
+    assert store.check_facilitator_key(workshop.code, new_key) == workshop.id
+    with pytest.raises(AccessDenied):
+        store.check_facilitator_key(workshop.code, workshop.key)
+
+
+def test_a_reissued_resume_code_works_and_the_old_one_does_not(store, workshop, joined):
+    code = store.reissue_resume_code(workshop.id, joined.workbook_id)
+    assert code != joined.resume_code
+    assert store.open_session(store.resume(workshop.code, code)) == joined.workbook_id
+    with pytest.raises(AccessDenied):
+        store.resume(workshop.code, joined.resume_code)
+
+
+def test_a_resume_code_is_not_a_facilitator_key(store, workshop, joined):
+    with pytest.raises(AccessDenied):
+        store.check_facilitator_key(workshop.code, joined.resume_code)
+
+
+def test_reissue_only_within_its_own_workshop(store, workshop, joined):
+    other = store.create_workshop("Other")
+    with pytest.raises(AccessDenied):
+        store.reissue_resume_code(other.id, joined.workbook_id)

@@ -140,3 +140,16 @@ def test_help_and_import_stay_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_workshop_reset_key(db, tmp_path, capsys):
+    assert main(["workshop", "create", "TOT"]) == 0
+    out = capsys.readouterr().out
+    code = out.split("Workshop code (for planners):")[1].split()[0]
+    old = out.split("Facilitator key (keep private):")[1].split()[0]
+    assert main(["workshop", "reset-key", code]) == 0
+    new = capsys.readouterr().out.split("Facilitator key (keep private):")[1].split()[0]
+    store = Store(db, folder=tmp_path)
+    assert store.check_facilitator_key(code, new)
+    with pytest.raises(Exception, match="facilitator key"):
+        store.check_facilitator_key(code, old)

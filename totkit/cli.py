@@ -94,7 +94,9 @@ def build_parser() -> Parser:
     create.add_argument("--end", type=iso_date, help=t("cli.workshop_end", lang))
     create.add_argument("--tz", default="WIB", help=t("cli.workshop_tz", lang))
     listing = workshop_commands.add_parser("list", help=t("cli.workshop_list", lang))
-    for sub in (create, listing):
+    reset = workshop_commands.add_parser("reset-key", help=t("cli.workshop_reset_key", lang))
+    reset.add_argument("code", help=t("field.workshop_code", lang))
+    for sub in (create, listing, reset):
         sub.add_argument("--db", type=database_url, help=t("cli.db", lang))
 
     demo = commands.add_parser("demo", help=t("cli.demo", lang))
@@ -171,6 +173,11 @@ def run_workshop(args: argparse.Namespace, lang: str) -> None:
         print(t("cli.workshop_code_line", lang, code=created.code))
         print(t("cli.workshop_key_line", lang, key=created.key))
         print(t("cli.workshop_keep", lang))
+        return
+    if args.workshop_command == "reset-key":
+        key = store.reset_facilitator_key(args.code)
+        print(t("cli.workshop_key_line", lang, key=key))
+        print(t("cli.workshop_key_reset", lang))
         return
     found = store.list_workshops()
     if not found:

@@ -208,6 +208,36 @@ class Store:
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
         return True
 
+    def reset_facilitator_key(self, code: str) -> str:
+        """A new facilitator key for a workshop; the old one stops working."""
+        workshop_id = self.workshop_id(code)
+        key = access.new_facilitator_key()
+        digest = self._digest("facilitator", access.normalize_key(key))
+        with self.engine.begin() as conn:
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                         .values(key_digest=digest))
+        return key
+
+    def reissue_resume_code(self, workshop_id: int, workbook_id: str) -> str:
+        """A new resume code for a planner who lost theirs; the old one stops working."""
+        for _attempt in range(5):
+            code = access.new_resume_code()
+            digest = self._digest(f"resume:{workshop_id}", code)
+            try:
+                with self.engine.begin() as conn:
+                    changed = conn.execute(
+                        update(workbooks)
+                        .where(workbooks.c.id == workbook_id,
+                               workbooks.c.workshop_id == workshop_id)
+                        .values(resume_digest=digest)
+                    ).rowcount
+            except IntegrityError:
+                continue
+            if not changed:
+                raise AccessDenied("error.unknown_workbook", field="workbook")
+            return code
+        raise StoreError("error.store")
+
     def workshop_of(self, workbook_id: str) -> WorkshopInfo:
         """The workshop a workbook belongs to (its dates and time zone, for the plan)."""
         with reader(self.engine).connect() as conn:
