@@ -41,7 +41,7 @@ def planner(store):
 
 @pytest.fixture
 def app(store, planner):
-    return PlanApp(Request(in_voila=True, session=planner.token), store=store)
+    return PlanApp(Request(in_voila=True, session=planner.token), store=store, chart_delay=None)
 
 
 def add(app, name, **values):
@@ -169,3 +169,17 @@ def test_the_header_may_override_the_workshops_tot_dates(app, store, planner):
     assert "WITA" in app.tot_note.value and "15 Agu 2026" in app.tot_note.value
     header = store.load_section(planner.workbook_id, "plan").data["header"]
     assert (header["tot_end"], header["timezone"]) == ("2026-08-15", "WITA")
+
+
+def test_the_projection_follows_the_plans_sessions(app):
+    add(app, "sessions", title="KKG", date=date(2026, 8, 10), participants="10", owner="Sri")
+    add(app, "sessions", title="MGMP", date=date(2026, 9, 10), participants="20", owner="Sri")
+    app.projection_debounced.flush()
+    summary = app.projection_text.value
+    assert "Di atas kertas" in summary or "kertas" in summary
+    assert app.projection_chart.value.startswith("<svg")
+    from totkit.cascade import inputs_for_workbook, instrument_for
+
+    inputs = inputs_for_workbook(app.workbook.model_copy(update={"plan": app.plan}),
+                                 instrument_for(app.workbook))
+    assert (inputs.levels[0].s, inputs.levels[0].m) == (2, 15)

@@ -106,6 +106,16 @@ def build_parser() -> Parser:
 
     commands.add_parser("schema", help=t("cli.schema", lang))
 
+    cascade = commands.add_parser("cascade", help=t("cli.cascade", lang))
+    target = cascade.add_mutually_exclusive_group(required=True)
+    target.add_argument("workbook", nargs="?", metavar="FILE|ID", help=t("cli.plan_workbook", lang))
+    target.add_argument("--workshop", metavar="CODE", help=t("cli.cascade_workshop", lang))
+    cascade.add_argument("--json", action="store_true", help=t("cli.diagnose_json", lang))
+    cascade.add_argument("--draws", type=int, default=10_000, help=t("cli.cascade_draws", lang))
+    cascade.add_argument("--seed", type=int, default=0, help=t("cli.demo_seed", lang))
+    cascade.add_argument("--levels", type=int, help=t("cli.cascade_levels", lang))
+    cascade.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
     importing = commands.add_parser("import", help=t("cli.import", lang))
     importing.add_argument("file", type=Path, help=t("cli.import_file", lang))
     importing.add_argument("--into", metavar="WORKSHOP", required=True,
@@ -322,6 +332,42 @@ def run_plan(args: argparse.Namespace, lang: str) -> None:
         raise SystemExit(1)
 
 
+def run_cascade(args: argparse.Namespace, lang: str) -> None:
+    from totkit import cascade
+    from totkit.store import open_store
+
+    if args.workshop:
+        workbooks = cascade.cohort_workbooks(open_store(args.db), args.workshop)
+        instrument = cascade.instrument_for(workbooks[0] if workbooks else None)
+        inputs = cascade.inputs_for_cohort(workbooks, instrument, levels=args.levels)
+    else:
+        workbook = _workbook(args.workbook, args.db)
+        inputs = cascade.inputs_for_workbook(workbook, cascade.instrument_for(workbook),
+                                             levels=args.levels)
+    projection = cascade.project(inputs, args.draws, args.seed)
+    if args.json:
+        print(json.dumps(projection.to_dict(lang), indent=2, ensure_ascii=False))
+        return
+    print(projection.summary(lang))
+    header = [t(f"cli.cascade_{column}", lang) for column in
+              ("level", "on_paper", "expected", "mean", "p10", "p90")]
+    print("  ".join(f"{name:>12}" for name in header))
+    for row in cascade.projection_table(projection):
+        print("  ".join(f"{row[key]:>12,.0f}" if key != "level" else f"{row[key]:>12}"
+                        for key in ("level", "on_paper", "expected", "mean", "p10", "p90")))
+
+
+def _workbook(reference: str, db: str | None):  # type: ignore[no-untyped-def]
+    """A workbook from a JSON file, or from the store by its id."""
+    if Path(reference).is_file():
+        from totkit.transfer import read_workbook
+
+        return read_workbook(reference)
+    from totkit.store import open_store
+
+    return open_store(db).load_workbook(reference)
+
+
 def run_import(args: argparse.Namespace, lang: str) -> None:
     from totkit.store import open_store
     from totkit.transfer import import_workbook, read_workbook
@@ -360,6 +406,7 @@ COMMANDS = {
     "diagnose": run_diagnose,
     "plan": run_plan,
     "import": run_import,
+    "cascade": run_cascade,
 }
 
 

@@ -57,16 +57,12 @@ from totkit.gaps import GapEntry as GapEntry  # noqa: E402
 from totkit.gaps import Gaps  # noqa: E402
 from totkit.gaps import completion as gaps_completion  # noqa: E402
 
+# The monitoring log (sessions and mentoring held, measurements, obstacles, reflection) and
+# its rules (status, reach against the projection) live in totkit.monitoring.
+from totkit.monitoring import Monitoring  # noqa: E402
+
 # The follow-up plan (RTL): header, sessions, commitments, mentoring, indicators, actions.
 from totkit.plan import Plan  # noqa: E402
-
-
-class Monitoring(Part):
-    sessions_held: list[dict[str, Any]] = []
-    measurements: list[dict[str, Any]] = []
-    obstacles: list[dict[str, Any]] = []
-    reflection: LongText = ""
-
 
 SECTION_MODELS: dict[str, type[Part]] = {
     "profile": Profile,

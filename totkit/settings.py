@@ -2,6 +2,8 @@
 
 The plan check's windows (``first_mentoring_days`` and the others) count whole days after the
 TOT's last day (day 0), both ends included; ``templates/settings.yaml`` gives their sources.
+``stalled_days`` is the monitoring's threshold (``totkit.monitoring``): a planner with
+something due and no activity for that many days (or more) is "stalled".
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from totkit.paths import templates_dir
 
 WINDOW_DAYS = ("first_mentoring_days", "first_session_days", "follow_up_from_days",
                "follow_up_to_days")
+# Settings that count whole days.
+WHOLE_DAYS = (*WINDOW_DAYS, "stalled_days")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class Settings:
     first_session_days: int = 60
     follow_up_from_days: int = 90
     follow_up_to_days: int = 180
+    # Monitoring: "stalled" after this many days without activity while something is due.
+    stalled_days: int = 45
 
 
 def load_settings(folder: Path | None = None) -> Settings:
@@ -39,7 +45,7 @@ def load_settings(folder: Path | None = None) -> Settings:
             raise InputError("error.settings_unknown_key", field=key, file=str(path))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise InputError("error.settings_positive", field=key, file=str(path))
-        if key in WINDOW_DAYS:
+        if key in WHOLE_DAYS:
             if value != int(value):
                 raise InputError("error.settings_whole_days", field=key, file=str(path))
             raw[key] = int(value)

@@ -186,6 +186,15 @@ def _watch_page(page, watch: Watch) -> None:
     page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot(page, name: str) -> None:
+    """Keep the facilitator's guide true: its pictures are taken by these tests."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
 def open_app(context, url: str, ready: str = ".totkit-app"):
     page = context.new_page()
     page.goto(url)

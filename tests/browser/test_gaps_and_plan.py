@@ -11,7 +11,7 @@ from totkit.instrument import instrument_path, load_instrument
 from totkit.model import Diagnostic
 from totkit.store import Store
 
-from .conftest import open_app
+from .conftest import open_app, screenshot
 
 # The demo's TOT (created with --as-of 2026-09-01) ended on 2026-08-02: day 0.
 FIELD = {"time": (5, 1), "mandate": (4, 1), "facilities": (5, 2)}
@@ -104,6 +104,7 @@ def test_gaps_then_plan_from_empty_to_ready(server, new_context, planner, viewpo
         area.press("Tab")
         version = saved(page, version)
     assert page.locator(".totkit-gap-chart svg").count() == 1
+    screenshot(page, "gaps")
     stored = store.load_workbook(joined.workbook_id).gaps
     assert all(e.adaptation for e in stored.entries if e.factor in FIELD)
 
@@ -136,4 +137,5 @@ def test_gaps_then_plan_from_empty_to_ready(server, new_context, planner, viewpo
         "dimensions": [next(d for d in load_instrument(instrument_path("readiness")).dimensions
                             if d.id == "mandate").name("id")]})
     plan.wait_for_selector(".totkit-status-ready", timeout=30_000)
+    screenshot(plan, "plan-ready")
     assert plan.locator(".totkit-finding.totkit-error").count() == 0

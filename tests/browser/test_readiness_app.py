@@ -8,7 +8,7 @@ from totkit.diagnostic import score
 from totkit.i18n import format_number
 from totkit.instrument import instrument_path, load_instrument
 
-from .conftest import open_app
+from .conftest import open_app, screenshot
 from .test_start_app import join
 
 
@@ -74,5 +74,6 @@ def test_answer_everything_reload_and_keep_it_all(server, new_context, instrumen
     for dim_id in result.weakest:
         assert next(d for d in instrument.dimensions if d.id == dim_id).name("id") in weakest
     assert page.locator(".totkit-recommendations li").count() >= 1
+    screenshot(page, "readiness-results-phone")
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= 361, f"the results scroll sideways at 360 px: {scroll}"

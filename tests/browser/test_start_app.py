@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import open_app
+from .conftest import open_app, screenshot
 
 
 def join(page, code: str, name: str) -> str:
@@ -30,7 +30,11 @@ def assert_fits(page, width: int) -> None:
 def test_join_then_resume_in_a_fresh_context_shows_the_same_workbook(server, new_context, viewport):
     page = open_app(new_context(), server.app(), ".totkit-join")
     assert_fits(page, viewport["width"])
+    if viewport["width"] == 360:
+        screenshot(page, "start-join-phone")
     resume_code = join(page, server.workshop_code, "Rahmat Hidayat")
+    if viewport["width"] == 360:
+        screenshot(page, "start-resume-code-phone")
     assert len(resume_code.split("-")) == 3
     assert "Selamat datang, Rahmat Hidayat" in page.locator(".totkit-signed-in").inner_text()
     assert page.locator(".totkit-progress-row").count() == 5

@@ -9,12 +9,16 @@ import ipywidgets as w
 
 from totkit.i18n import format_date, t
 from totkit.ui.forms import FieldSpec, Form, ListEditor
+from totkit.ui.request import Request
 from totkit.ui.section import SectionApp
 from totkit.ui.widgets import action_button, full_width, paragraph, styled
+
+CHART_DELAY = 0.6  # seconds of quiet before the projection is drawn again
 
 if TYPE_CHECKING:
     from totkit.plan import Plan
     from totkit.plancheck import Finding
+    from totkit.store import Store
 
 
 def _choices(group: str, values: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -38,6 +42,11 @@ class PlanApp(SectionApp):
     section = "plan"
     title_key = "plan.title"
     css_class = "totkit-plan"
+
+    def __init__(self, request: Request, store: Store | None = None,
+                 chart_delay: float | None = CHART_DELAY):
+        self.chart_delay = chart_delay
+        super().__init__(request, store)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -91,6 +100,9 @@ class PlanApp(SectionApp):
         }
         for name, editor in self.editors.items():
             editor.load([e.model_dump(mode="json") for e in getattr(self.plan, name)])
+        self.projection_text = styled(w.HTML(layout=full_width()), "totkit-projection-summary")
+        self.projection_chart = styled(w.HTML(layout=full_width()), "totkit-projection-chart")
+        self.projection_debounced = self.debounce(self.chart_delay, self.redraw_projection)
         self.check_status = styled(w.HTML(layout=full_width()), "totkit-check-status")
         self.findings = styled(w.HTML(layout=full_width()), "totkit-findings")
         self.run_check()
@@ -102,6 +114,10 @@ class PlanApp(SectionApp):
                        lambda lang: f"<h3>{html.escape(t('plan.header_title', lang))}</h3>"),
             self.header.widget, save_header, self.tot_note,
             *[editor.widget for editor in self.editors.values()],
+            texts.bind(w.HTML(), "value",
+                       lambda lang: f"<h3>{html.escape(t('plan.projection_title', lang))}</h3>"),
+            styled(w.VBox([self.projection_text, self.projection_chart], layout=full_width()),
+                   "totkit-projection"),
         ]
 
     def _editor(self, name: str, prefix: str, fields: list[FieldSpec], line) -> ListEditor:  # type: ignore[no-untyped-def]
@@ -168,7 +184,23 @@ class PlanApp(SectionApp):
         latest = self.store.load_workbook(self.workbook.id).model_copy(update={"plan": self.plan})
         return check_loaded(latest, self.workshop)
 
+    def projection(self):  # type: ignore[no-untyped-def]
+        from totkit.cascade import inputs_for_workbook, instrument_for, project
+
+        assert self.workbook is not None
+        workbook = self.workbook.model_copy(update={"plan": self.plan})
+        return project(inputs_for_workbook(workbook, instrument_for(workbook)), 10_000, 0)
+
+    def redraw_projection(self) -> None:
+        from totkit.charts import cascade_chart
+
+        projection = self.projection()
+        lang = self.texts.lang
+        self.projection_text.value = f"<p>{html.escape(projection.summary(lang))}</p>"
+        self.projection_chart.value = cascade_chart(projection, lang)
+
     def run_check(self) -> None:
+        self.projection_debounced()
         self.last_findings = self.findings_now()
         self._draw_check(self.texts.lang)
         self._draw_tot_dates(self.texts.lang)
@@ -185,6 +217,7 @@ class PlanApp(SectionApp):
         if self.workbook is not None:
             self._draw_check(lang)
             self._draw_tot_dates(lang)
+            self.projection_debounced()
             for editor in self.editors.values():
                 editor.render()
 

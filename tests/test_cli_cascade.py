@@ -1,0 +1,53 @@
+"""``totkit cascade FILE|ID|--workshop CODE``: the same projection as the plan app."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from totkit.cascade import cohort_workbooks, expected_reach, inputs_for_cohort, instrument_for
+from totkit.cli import main
+from totkit.demo import create_demo
+from totkit.store import Store
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOTKIT_LANG", "en")
+    monkeypatch.setenv("TOTKIT_DATA", str(tmp_path))
+    monkeypatch.setenv("TOTKIT_DB", f"sqlite:///{tmp_path / 'c.db'}")
+    store = Store()
+    return store, create_demo(store, as_of=date(2026, 9, 1))
+
+
+def test_workshop_projection_matches_the_formula(demo, capsys):
+    store, created = demo
+    assert main(["cascade", "--workshop", created.workshop_code, "--json", "--seed", "3"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    workbooks = cohort_workbooks(store, created.workshop_code)
+    expected = expected_reach(inputs_for_cohort(workbooks, instrument_for(workbooks[0])))
+    assert report != {} and "On paper" in json.dumps(report)
+    flat = json.dumps(report)
+    assert f"{expected[1]:.1f}"[:4] in flat or str(round(expected[1])) in flat
+
+
+def test_one_workbook_by_id_and_by_file(demo, tmp_path, capsys):
+    store, created = demo
+    workbook_id = store.workbook_ids(store.workshop_id(created.workshop_code))[2]
+    assert main(["cascade", workbook_id]) == 0
+    by_id = capsys.readouterr().out
+    path = tmp_path / "wb.json"
+    path.write_text(store.load_workbook(workbook_id).to_json(), encoding="utf-8")
+    assert main(["cascade", str(path)]) == 0
+    assert capsys.readouterr().out == by_id
+    assert "On paper this plan reaches" in by_id and "Level" in by_id
+
+
+def test_bad_arguments(demo, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["cascade"])
+    assert caught.value.code == 2
+    assert main(["cascade", "--workshop", "NOPE42"]) == 1
+    assert "Unknown workshop code" in capsys.readouterr().err
