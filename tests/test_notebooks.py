@@ -39,6 +39,10 @@ KEY_CLASSES = {
         "totkit-app", "totkit-gaps", "totkit-lang", "totkit-save-state", "totkit-sign-in",
         "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
     },
+    "04_monitoring.ipynb": {
+        "totkit-app", "totkit-monitoring", "totkit-lang", "totkit-save-state", "totkit-sign-in",
+        "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
+    },
     "03_followup_plan.ipynb": {
         "totkit-app", "totkit-plan", "totkit-lang", "totkit-save-state", "totkit-sign-in",
         "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",

@@ -39,4 +39,11 @@ def plan_app() -> ipywidgets.Widget:
     return PlanApp.from_request().widget
 
 
-__all__ = ["gaps_app", "plan_app", "readiness_app", "start_app"]
+def monitoring_app() -> ipywidgets.Widget:
+    """Monitoring: what really happened after the TOT, against the plan."""
+    from totkit.ui.monitoring import MonitoringApp
+
+    return MonitoringApp.from_request().widget
+
+
+__all__ = ["gaps_app", "monitoring_app", "plan_app", "readiness_app", "start_app"]

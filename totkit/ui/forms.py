@@ -148,6 +148,7 @@ class ListEditor:
         summary: Callable[[dict[str, Any], str], str],
         on_change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
         id_prefix: str,
+        title_key: str | None = None,
     ):
         self.texts = texts
         self.name = name
@@ -171,8 +172,9 @@ class ListEditor:
         )
         self.add = action_button(texts, self.messages, "form.add", f"totkit-add-{name}",
                                  self._new, style="")
+        title_key = title_key or f"plan.list.{name}"
         title = texts.bind(w.HTML(), "value",
-                           lambda lang: f"<h4>{html.escape(t(f'plan.list.{name}', lang))}</h4>")
+                           lambda lang: f"<h4>{html.escape(t(title_key, lang))}</h4>")
         self.widget = styled(w.VBox([title, self.rows, self.add, self.editor],
                                     layout=full_width()), "totkit-list", f"totkit-list-{name}")
 
