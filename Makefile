@@ -39,6 +39,7 @@ bench: $(VENV)/.test
 versions: $(VENV)/.test
 	@$(BIN)/python --version
 	@chromium --version 2>/dev/null || /usr/bin/chromium --version 2>/dev/null || echo "Chromium: not installed"
+	@soffice --version 2>/dev/null || echo "LibreOffice: not installed"
 	@$(BIN)/python -c "import importlib.metadata as m; [print(p, m.version(p)) for p in ('playwright', 'voila', 'ipywidgets', 'jupyterlab', 'totkit')]"
 
 clean:

@@ -51,3 +51,29 @@ def test_bad_arguments(demo, capsys):
     assert caught.value.code == 2
     assert main(["cascade", "--workshop", "NOPE42"]) == 1
     assert "Unknown workshop code" in capsys.readouterr().err
+
+
+def test_cli_export_every_format_by_id_and_from_a_file(demo, tmp_path, capsys):
+    from totkit.exports import FORMATS
+    from totkit.transfer import read_workbook
+
+    store, created = demo
+    workbook_id = store.workbook_ids(store.workshop_id(created.workshop_code))[2]
+    out = tmp_path / "out"
+    out.mkdir()
+    for fmt in FORMATS:
+        assert main(["export", workbook_id, "--format", fmt, "-o", str(out)]) == 0
+    written = sorted(path.suffix for path in out.iterdir())
+    assert written == sorted(f".{fmt}" for fmt in FORMATS)
+    exported = next(out.glob("*.json"))
+    assert read_workbook(exported) == store.load_workbook(workbook_id)
+    assert main(["export", str(exported), "--format", "docx", "-o", str(tmp_path / "r.docx"),
+                 "--lang", "en"]) == 0
+    assert (tmp_path / "r.docx").stat().st_size > 1000
+
+
+def test_the_cli_lists_every_export_format():
+    from totkit.cli import EXPORT_FORMATS
+    from totkit.exports import FORMATS
+
+    assert set(EXPORT_FORMATS) == set(FORMATS)

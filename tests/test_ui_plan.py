@@ -183,3 +183,21 @@ def test_the_projection_follows_the_plans_sessions(app):
     inputs = inputs_for_workbook(app.workbook.model_copy(update={"plan": app.plan}),
                                  instrument_for(app.workbook))
     assert (inputs.levels[0].s, inputs.levels[0].m) == (2, 15)
+
+
+def test_export_buttons_give_download_links(app):
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    bar = next(c for c in app.body.children if "totkit-exports" in c._dom_classes)
+    buttons = {b._dom_classes[-1]: b for b in bar.children[1].children}
+    buttons["totkit-export-xlsx"].click()
+    link = bar.children[2].value
+    assert 'download="rtl-sri-wahyuni.xlsx"' in link
+    data = base64.b64decode(link.split("base64,")[1].split('"')[0])
+    sheets = load_workbook(io.BytesIO(data)).sheetnames
+    assert len(sheets) >= 8, sheets  # profile, diagnostic, gaps, five plan lists, ...
+    buttons["totkit-export-docx"].click()
+    assert 'download="rtl-sri-wahyuni.docx"' in bar.children[2].value

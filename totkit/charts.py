@@ -213,3 +213,170 @@ def cascade_chart(projection: Projection, lang: str) -> str:
     finally:
         plt.close(figure)
     return _responsive(buffer.getvalue())
+
+
+# -- facilitator dashboard ---------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from totkit.dashboard import Dashboard
+
+REALISED = "#2f855a"
+PLAN_LIGHT = "#d5dbe1"
+
+
+def _svg(figure) -> str:  # type: ignore[no-untyped-def]
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
+    return _responsive(buffer.getvalue())
+
+
+def _empty_chart(title: str, message: str) -> str:
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 1.6))
+    try:
+        axes.set_axis_off()
+        axes.set_title(title, fontsize=10)
+        axes.text(0.5, 0.45, message, ha="center", va="center", fontsize=9,
+                  transform=axes.transAxes)
+        return _svg(figure)
+    finally:
+        plt.close(figure)
+
+
+def _horizontal() -> dict[str, object]:
+    """Horizontal boxes: ``orientation`` from matplotlib 3.10, ``vert`` (deprecated) before."""
+    import matplotlib
+
+    major, minor = (int(part) for part in matplotlib.__version__.split(".")[:2])
+    return {"orientation": "horizontal"} if (major, minor) >= (3, 10) else {"vert": False}
+
+
+def readiness_boxplot(dashboard: Dashboard, lang: str) -> str:
+    """A box per dimension of the cohort's instrument: the planners' scores (median, quartiles,
+    whiskers to 1.5 x the interquartile range, dots beyond), over the bands, with how many
+    planners each box holds. Works the same for 20 planners or 2,000 (no dot per planner)."""
+    import numpy as np
+
+    instrument = dashboard.instrument
+    title = t("dashboard.chart.readiness_title", lang)
+    frame = dashboard.readiness
+    if instrument is None or frame.empty or not frame.notna().any().any():
+        return _empty_chart(title, t("dashboard.chart.readiness_empty", lang))
+    plt = _pyplot()
+    dims = list(instrument.dimensions)
+    data = [frame[dim.id].dropna().to_numpy(dtype=float) if dim.id in frame else np.array([])
+            for dim in dims]
+    names = [_chart_name(f"{dim.name(lang)} (n={len(values)})")
+             for dim, values in zip(dims, data, strict=True)]
+    figure, axes = plt.subplots(figsize=(6.4, 0.5 * len(dims) + 1.3))
+    try:
+        bands = sorted(instrument.bands, key=lambda band: band.lower)
+        bounds = [band.lower for band in bands] + [100]
+        for n, band in enumerate(bands):
+            axes.axvspan(bounds[n], bounds[n + 1], color=BAND_COLOURS[n % len(BAND_COLOURS)],
+                         zorder=0, label=band.name(lang))
+        positions = list(range(len(dims)))
+        shown = [(p, values) for p, values in zip(positions, data, strict=True) if len(values)]
+        if shown:
+            axes.boxplot([values for _, values in shown], positions=[p for p, _ in shown],
+                         **_horizontal(), widths=0.55, patch_artist=True, zorder=2,
+                         boxprops={"facecolor": "white", "edgecolor": BAR},
+                         medianprops={"color": WEAKEST, "linewidth": 2},
+                         whiskerprops={"color": BAR}, capprops={"color": BAR},
+                         flierprops={"marker": "o", "markersize": 3,
+                                     "markerfacecolor": BAR, "markeredgecolor": "none",
+                                     "alpha": 0.5})
+        axes.set_yticks(positions, names, fontsize=8, parse_math=False)
+        axes.set_ylim(len(dims) - 0.5, -0.5)
+        axes.set_xlim(0, 100)
+        axes.set_xlabel(t("dashboard.chart.readiness_axis", lang), fontsize=8)
+        axes.tick_params(axis="x", labelsize=8)
+        axes.set_title(title, fontsize=10, pad=24)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(bands),
+                    fontsize=8, frameon=False, borderaxespad=0.2)
+        return _svg(figure)
+    finally:
+        plt.close(figure)
+
+
+def reach_chart(dashboard: Dashboard, lang: str) -> str:
+    """People reached at level 1 of the cascade, the cohort's totals: the whole plan on paper
+    and realistic (light), the sessions due by the dashboard's date on paper and realistic
+    (blue), and what the monitoring logs record (green)."""
+    from totkit.i18n import format_date, format_number
+
+    totals = dashboard.reach_totals
+    keys = ("plan_on_paper", "plan_realistic", "on_paper", "realistic", "realised")
+    labels = [_chart_name(t(f"dashboard.reach.{key}", lang)) for key in keys]
+    values = [float(totals.get(key, 0.0)) for key in keys]
+    colours = [PLAN_LIGHT, PLAN_LIGHT, ON_PAPER, BAR, REALISED]
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    try:
+        positions = list(range(len(keys)))
+        axes.barh(positions, values, color=colours, height=0.6, zorder=2)
+        top = max([*values, 1.0])
+        for y, value in zip(positions, values, strict=True):
+            axes.text(value + top * 0.01, y, format_number(round(value), lang), va="center",
+                      fontsize=8, zorder=3)
+        axes.set_yticks(positions, labels, fontsize=8, parse_math=False)
+        axes.set_ylim(len(keys) - 0.5, -0.5)
+        axes.set_xlim(0, top * 1.15)
+        axes.grid(axis="x", color="#eeeeee", zorder=0)
+        axes.tick_params(axis="x", labelsize=8)
+        axes.set_xlabel(t("dashboard.chart.reach_axis", lang), fontsize=8)
+        axes.set_title(t("dashboard.chart.reach_title", lang,
+                         date=format_date(dashboard.as_of, lang)), fontsize=10)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        return _svg(figure)
+    finally:
+        plt.close(figure)
+
+
+def obstacles_chart(dashboard: Dashboard, lang: str) -> str:
+    """The obstacles the planners logged, by the essay's cause, most frequent first, with how
+    many planners reported each."""
+    from matplotlib.ticker import MaxNLocator
+
+    frame = dashboard.obstacles
+    title = t("dashboard.chart.obstacles_title", lang)
+    frame = frame[frame["obstacles"] > 0]
+    if frame.empty:
+        return _empty_chart(title, t("dashboard.chart.obstacles_empty", lang))
+    plt = _pyplot()
+    causes = list(frame.index)
+    counts = frame["obstacles"].tolist()
+    planners = frame["planners"].tolist()
+    labels = [_chart_name(t(f"monitoring.cause.{cause}", lang)) for cause in causes]
+    figure, axes = plt.subplots(figsize=(6.4, 0.5 * len(causes) + 1.2))
+    try:
+        positions = list(range(len(causes)))
+        axes.barh(positions, counts, color=WEAKEST, height=0.6, zorder=2)
+        top = max(counts)
+        for y, count, people in zip(positions, counts, planners, strict=True):
+            axes.text(count + top * 0.01, y,
+                      t("dashboard.chart.obstacles_label", lang, count=count, planners=people),
+                      va="center", fontsize=8)
+        axes.set_yticks(positions, labels, fontsize=8, parse_math=False)
+        axes.set_ylim(len(causes) - 0.5, -0.5)
+        axes.set_xlim(0, top * 1.45)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(axis="x", color="#eeeeee", zorder=0)
+        axes.tick_params(axis="x", labelsize=8)
+        axes.set_xlabel(t("dashboard.chart.obstacles_axis", lang), fontsize=8)
+        axes.set_title(title, fontsize=10)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        return _svg(figure)
+    finally:
+        plt.close(figure)
+
+
+def dashboard_charts(dashboard: Dashboard, lang: str) -> dict[str, str]:
+    """Every chart of the dashboard, by name: ``readiness``, ``reach``, ``obstacles``."""
+    return {
+        "readiness": readiness_boxplot(dashboard, lang),
+        "reach": reach_chart(dashboard, lang),
+        "obstacles": obstacles_chart(dashboard, lang),
+    }

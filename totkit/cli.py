@@ -19,6 +19,8 @@ from totkit._version import __version__
 from totkit.errors import InputError, TotkitError
 from totkit.i18n import cli_language, format_date, t
 
+EXPORT_FORMATS = ("xlsx", "docx", "html", "ics", "json")  # totkit.exports.FORMATS, kept light
+
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -115,6 +117,15 @@ def build_parser() -> Parser:
     cascade.add_argument("--seed", type=int, default=0, help=t("cli.demo_seed", lang))
     cascade.add_argument("--levels", type=int, help=t("cli.cascade_levels", lang))
     cascade.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
+    export = commands.add_parser("export", help=t("cli.export", lang))
+    export.add_argument("workbook", metavar="ID|FILE", help=t("cli.plan_workbook", lang))
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS,
+                        help=t("cli.export_format", lang))
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help=t("cli.export_output", lang))
+    export.add_argument("--lang", choices=("id", "en"), help=t("cli.export_lang", lang))
+    export.add_argument("--db", type=database_url, help=t("cli.db", lang))
 
     importing = commands.add_parser("import", help=t("cli.import", lang))
     importing.add_argument("file", type=Path, help=t("cli.import_file", lang))
@@ -368,6 +379,27 @@ def _workbook(reference: str, db: str | None):  # type: ignore[no-untyped-def]
     return open_store(db).load_workbook(reference)
 
 
+def run_export(args: argparse.Namespace, lang: str) -> None:
+    from totkit.exports import write_export
+
+    workbook = _workbook(args.workbook, args.db)
+    workshop = None
+    projection = None
+    if not Path(args.workbook).is_file():
+        from totkit.store import open_store
+
+        workshop = open_store(args.db).workshop_of(workbook.id)
+    if args.format in ("xlsx", "html"):
+        from totkit.cascade import inputs_for_workbook, instrument_for, project
+
+        projection = project(inputs_for_workbook(workbook, instrument_for(workbook)), 10_000, 0)
+    output: Path = args.output
+    folder, name = (output, None) if output.is_dir() else (output.parent, output.name)
+    written = write_export(workbook, args.format, folder, name, workshop=workshop,
+                           lang=args.lang or workbook.profile.language, projection=projection)
+    print(t("cli.export_written", lang, path=str(written)))
+
+
 def run_import(args: argparse.Namespace, lang: str) -> None:
     from totkit.store import open_store
     from totkit.transfer import import_workbook, read_workbook
@@ -407,6 +439,7 @@ COMMANDS = {
     "plan": run_plan,
     "import": run_import,
     "cascade": run_cascade,
+    "export": run_export,
 }
 
 

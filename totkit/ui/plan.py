@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from totkit.i18n import format_date, t
+from totkit.ui.exports import ExportBar
 from totkit.ui.forms import FieldSpec, Form, ListEditor
 from totkit.ui.request import Request
 from totkit.ui.section import SectionApp
@@ -118,6 +119,7 @@ class PlanApp(SectionApp):
                        lambda lang: f"<h3>{html.escape(t('plan.projection_title', lang))}</h3>"),
             styled(w.VBox([self.projection_text, self.projection_chart], layout=full_width()),
                    "totkit-projection"),
+            ExportBar(texts, self.messages, self.export_source).widget,
         ]
 
     def _editor(self, name: str, prefix: str, fields: list[FieldSpec], line) -> ListEditor:  # type: ignore[no-untyped-def]
@@ -183,6 +185,11 @@ class PlanApp(SectionApp):
         assert self.workbook is not None
         latest = self.store.load_workbook(self.workbook.id).model_copy(update={"plan": self.plan})
         return check_loaded(latest, self.workshop)
+
+    def export_source(self) -> dict[str, Any]:
+        assert self.workbook is not None
+        latest = self.store.load_workbook(self.workbook.id)
+        return {"workbook": latest, "workshop": self.workshop, "projection": self.projection()}
 
     def projection(self):  # type: ignore[no-untyped-def]
         from totkit.cascade import inputs_for_workbook, instrument_for, project
