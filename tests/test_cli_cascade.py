@@ -77,3 +77,20 @@ def test_the_cli_lists_every_export_format():
     from totkit.exports import FORMATS
 
     assert set(EXPORT_FORMATS) == set(FORMATS)
+
+
+def test_cli_cohort_needs_the_key_and_writes_both_formats(demo, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    store, created = demo
+    for fmt in ("xlsx", "html"):
+        assert main(["cohort", created.workshop_code, "--key", created.facilitator_key,
+                     "--format", fmt, "-o", str(tmp_path / f"c.{fmt}"),
+                     "--as-of", "2026-11-30"]) == 0
+    assert len(load_workbook(tmp_path / "c.xlsx").sheetnames) > 5
+    assert "<svg" in (tmp_path / "c.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["cohort", created.workshop_code, "--key", "WRONG-KEY", "--format", "xlsx",
+                 "-o", str(tmp_path / "x.xlsx")]) == 1
+    assert "Wrong facilitator key" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()

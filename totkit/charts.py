@@ -224,10 +224,31 @@ REALISED = "#2f855a"
 PLAN_LIGHT = "#d5dbe1"
 
 
-def _svg(figure) -> str:  # type: ignore[no-untyped-def]
+def _svg(figure, tight: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """The figure as SVG. The dashboard's charts set their margins with ``_margins`` and are
+    drawn once; ``tight`` crops to a tight box instead, which draws everything twice."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
+    if tight:
+        figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
+    else:
+        figure.savefig(buffer, format="svg")
     return _responsive(buffer.getvalue())
+
+
+def _margins(figure, labels: list[str], *, top: float, bottom: float = 0.5,  # type: ignore[no-untyped-def]
+             right: float = 0.25, fontsize: float = 8) -> None:
+    """Room for the y-axis ``labels`` (the widest line, measured in the font), and ``top``,
+    ``bottom`` and ``right`` margins in inches (title and legend, the x axis)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(size=fontsize)
+    measure = TextToPath()
+    widest = max((measure.get_text_width_height_descent(line, font, ismath=False)[0]
+                  for label in labels for line in label.split("\n")), default=0.0) / 72
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(left=min(0.6, (widest * 1.1 + 0.25) / width), right=1 - right / width,
+                           top=1 - top / height, bottom=bottom / height)
 
 
 def _empty_chart(title: str, message: str) -> str:
@@ -238,6 +259,7 @@ def _empty_chart(title: str, message: str) -> str:
         axes.set_title(title, fontsize=10)
         axes.text(0.5, 0.45, message, ha="center", va="center", fontsize=9,
                   transform=axes.transAxes)
+        figure.subplots_adjust(left=0.02, right=0.98, top=0.8, bottom=0.05)
         return _svg(figure)
     finally:
         plt.close(figure)
@@ -294,6 +316,7 @@ def readiness_boxplot(dashboard: Dashboard, lang: str) -> str:
         axes.set_title(title, fontsize=10, pad=24)
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(bands),
                     fontsize=8, frameon=False, borderaxespad=0.2)
+        _margins(figure, names, top=0.75)
         return _svg(figure)
     finally:
         plt.close(figure)
@@ -329,6 +352,7 @@ def reach_chart(dashboard: Dashboard, lang: str) -> str:
                          date=format_date(dashboard.as_of, lang)), fontsize=10)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+        _margins(figure, labels, top=0.4)
         return _svg(figure)
     finally:
         plt.close(figure)
@@ -368,6 +392,7 @@ def obstacles_chart(dashboard: Dashboard, lang: str) -> str:
         axes.set_title(title, fontsize=10)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+        _margins(figure, labels, top=0.4)
         return _svg(figure)
     finally:
         plt.close(figure)

@@ -127,6 +127,16 @@ def build_parser() -> Parser:
     export.add_argument("--lang", choices=("id", "en"), help=t("cli.export_lang", lang))
     export.add_argument("--db", type=database_url, help=t("cli.db", lang))
 
+    cohort = commands.add_parser("cohort", help=t("cli.cohort", lang))
+    cohort.add_argument("workshop", metavar="WORKSHOP", help=t("field.workshop_code", lang))
+    cohort.add_argument("--key", required=True, help=t("field.facilitator_key", lang))
+    cohort.add_argument("--format", required=True, choices=("xlsx", "html"),
+                        help=t("cli.export_format", lang))
+    cohort.add_argument("-o", "--output", type=Path, required=True,
+                        help=t("cli.export_output", lang))
+    cohort.add_argument("--as-of", type=iso_date, help=t("cli.cohort_as_of", lang))
+    cohort.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
     importing = commands.add_parser("import", help=t("cli.import", lang))
     importing.add_argument("file", type=Path, help=t("cli.import_file", lang))
     importing.add_argument("--into", metavar="WORKSHOP", required=True,
@@ -400,6 +410,24 @@ def run_export(args: argparse.Namespace, lang: str) -> None:
     print(t("cli.export_written", lang, path=str(written)))
 
 
+def run_cohort(args: argparse.Namespace, lang: str) -> None:
+    from totkit.cohort_report import default_cohort_filename, write_cohort
+    from totkit.dashboard import open_dashboard
+    from totkit.store import open_store
+
+    dashboard = open_dashboard(open_store(args.db), args.workshop, args.key, as_of=args.as_of)
+    output: Path = args.output
+    if output.is_dir():
+        output = output / default_cohort_filename(dashboard, args.format)
+
+    def progress(share: float, _what: str) -> None:
+        print(f"\r{'#' * round(share * 30):<30} {share:4.0%}", end="", file=sys.stderr)
+
+    written = write_cohort(dashboard, args.format, output, lang, progress=progress)
+    print(file=sys.stderr)
+    print(t("cli.export_written", lang, path=str(written)))
+
+
 def run_import(args: argparse.Namespace, lang: str) -> None:
     from totkit.store import open_store
     from totkit.transfer import import_workbook, read_workbook
@@ -440,6 +468,7 @@ COMMANDS = {
     "import": run_import,
     "cascade": run_cascade,
     "export": run_export,
+    "cohort": run_cohort,
 }
 
 

@@ -5,8 +5,10 @@ teachers. Back at school, full timetables, exam-focused principals, sceptical
 colleagues and no room or teaching aids mean the follow-up sessions never happen.
 The demo cohort's readiness answers tell that story: mandate and leadership score
 lowest, motivation and capacity highest, and planners fall in every band.
-Dates are relative to ``as_of`` and everything comes from a seeded generator, so
-the story is the same whenever it is created.
+Their monitoring logs run to 90 days after ``as_of`` (``totkit.demo_monitoring``): few
+sessions held, most planners stalled, two or three success cases. Dates are relative to
+``as_of`` and everything comes from a seeded generator, so the story is the same whenever
+it is created.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Demo:
 
 def create_demo(store: Store, as_of: date | None = None, seed: int = 27) -> Demo:
     """Create (or re-create) the demo workshop, its planners and their answers."""
+    from totkit.demo_monitoring import add_monitoring
     from totkit.diagnostic import score
     from totkit.gaps import load_context
     from totkit.instrument import instrument_path, load_instrument
@@ -84,6 +87,7 @@ def create_demo(store: Store, as_of: date | None = None, seed: int = 27) -> Demo
         plan = _plan(profile, level, end, score(instrument, answers), gaps, context)
         store.save_section(joined.workbook_id, "plan", plan, 0)
         planners.append((profile["name"], joined.resume_code))
+    add_monitoring(store, code, end, rng)
     return Demo(TITLE, code, key, start, end, tuple(planners[: len(PLANNERS)]), len(planners))
 
 
@@ -144,7 +148,7 @@ def _gaps(context, level: int, rng: random.Random):  # type: ignore[no-untyped-d
 def _plan(profile, level: int, tot_end: date, result, gaps, context):  # type: ignore[no-untyped-def]
     """A plan as the essay's case would have it: the ready third plan fully, the developing
     third forgets the leadership commitment and mentoring, the at-risk third has a session
-    with no date or owner."""
+    with no owner and nothing else."""
     from totkit.gaps import priority_gaps
     from totkit.parts import parse
     from totkit.plan import Plan
@@ -159,8 +163,8 @@ def _plan(profile, level: int, tot_end: date, result, gaps, context):  # type: i
                "objective": "Rekan guru mencoba diskusi kelompok dan tanya jawab terbuka.",
                "audience": "Guru kelas dan guru mapel", "participants": 12,
                "hours": 2, "venue": profile["institution"]}
-    if level == 0:
-        return parse(Plan, {"header": header, "sessions": [session]})
+    if level == 0:  # a date, but no owner, no indicator, no commitment
+        return parse(Plan, {"header": header, "sessions": [{**session, "date": day(30)}]})
     session.update(date=day(21), owner=name, indicators=["i1"])
     indicator = {"id": "i1", "level": "application", "owner": name,
                  "statement": "Guru memakai paling sedikit satu strategi pembelajaran aktif "
