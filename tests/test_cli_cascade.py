@@ -82,7 +82,7 @@ def test_the_cli_lists_every_export_format():
 def test_cli_cohort_needs_the_key_and_writes_both_formats(demo, tmp_path, capsys):
     from openpyxl import load_workbook
 
-    store, created = demo
+    _store, created = demo
     for fmt in ("xlsx", "html"):
         assert main(["cohort", created.workshop_code, "--key", created.facilitator_key,
                      "--format", fmt, "-o", str(tmp_path / f"c.{fmt}"),
