@@ -83,3 +83,14 @@ def test_no_key_is_written_twice():
 
     data, _lines = load_yaml_with_lines(CATALOGUE_FILE.read_bytes(), str(CATALOGUE_FILE))
     assert len(data) == len(catalogue())
+
+
+def test_the_pure_python_yaml_loader_reads_the_catalogue_too():
+    """libyaml accepts some unquoted text (a '?' inside {...}) that PyYAML's own parser
+    refuses; an install without libyaml must read the same catalogue."""
+    import yaml
+
+    from totkit.i18n import CATALOGUE_FILE
+
+    with open(CATALOGUE_FILE, encoding="utf-8") as handle:
+        assert yaml.load(handle, Loader=yaml.SafeLoader) == catalogue()
