@@ -43,6 +43,11 @@ KEY_CLASSES = {
         "totkit-app", "totkit-monitoring", "totkit-lang", "totkit-save-state", "totkit-sign-in",
         "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",
     },
+    "dashboard.ipynb": {
+        "totkit-app", "totkit-dashboard", "totkit-lang", "totkit-dashboard-gate",
+        "totkit-workshop-code", "totkit-facilitator-key", "totkit-as-of",
+        "totkit-open-dashboard", "totkit-message",
+    },
     "03_followup_plan.ipynb": {
         "totkit-app", "totkit-plan", "totkit-lang", "totkit-save-state", "totkit-sign-in",
         "totkit-resume-workshop", "totkit-resume-code-input", "totkit-resume", "totkit-message",

@@ -46,4 +46,18 @@ def monitoring_app() -> ipywidgets.Widget:
     return MonitoringApp.from_request().widget
 
 
-__all__ = ["gaps_app", "monitoring_app", "plan_app", "readiness_app", "start_app"]
+def dashboard_app() -> ipywidgets.Widget:
+    """The facilitator's dashboard, opened with the workshop code and the facilitator key."""
+    from totkit.ui.dashboard import DashboardApp
+
+    return DashboardApp.from_request().widget
+
+
+__all__ = [
+    "dashboard_app",
+    "gaps_app",
+    "monitoring_app",
+    "plan_app",
+    "readiness_app",
+    "start_app",
+]
