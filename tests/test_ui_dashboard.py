@@ -58,6 +58,8 @@ def test_a_planners_session_link_opens_nothing_here(store, demo):
 def test_the_table_sorts_and_filters(app, demo):
     sign_in(app, demo.workshop_code, demo.facilitator_key)
     assert app.key_entry.value == ""  # the key does not stay on the page
+    assert (app.band_filter.value, app.status_filter.value, app.sort.value) == ("", "", "name")
+    assert app.band_filter.options[0][0] == "Semua kategori"
     assert app.table.value.count("totkit-planner-row") == 25
     app.text_filter.value = "Sri Wahyuni"
     assert app.table.value.count("totkit-planner-row") == 1
@@ -65,7 +67,7 @@ def test_the_table_sorts_and_filters(app, demo):
     app.status_filter.value = "stalled"
     stalled = app.table.value.count("totkit-planner-row")
     assert 0 < stalled == len(app.dashboard.stalled)
-    app.status_filter.value = None
+    app.status_filter.value = ""
     app.sort.value = "people_reached"
     app.descending.value = True
     first = app.planner.options[0][1]

@@ -35,6 +35,7 @@ SHOWN = ("name", "institution", "progress", "index", "band", "weakest", "plan_st
 SORTABLE = ("name", "institution", "progress", "index", "plan_errors", "monitoring_status",
             "sessions_held", "people_reached", "days_since_last_activity")
 STATUSES = ("done", "on_track", "behind", "stalled")
+ALL = ""  # a filter's "all" choice (a Dropdown cannot select an option whose value is None)
 
 
 def _frame(document: str, css_class: str, height: str = "640px") -> str:
@@ -115,6 +116,8 @@ class DashboardApp(App):
         texts.bind(self.status_filter, "options", self._status_options)
         self.sort = styled(w.Dropdown(), "totkit-sort")
         texts.bind(self.sort, "options", self._sort_options)
+        self.band_filter.value = self.status_filter.value = ALL
+        self.sort.value = "name"
         self.descending = styled(w.Checkbox(value=False, indent=False), "totkit-sort-desc")
         texts.key(self.descending, "description", "dashboard.descending")
         for control in (self.text_filter, self.band_filter, self.status_filter, self.sort,
@@ -168,12 +171,12 @@ class DashboardApp(App):
 
         bands = self.dashboard.instrument.bands if self.dashboard and \
             self.dashboard.instrument else []
-        return [(t("dashboard.all_bands", lang), None),
+        return [(t("dashboard.all_bands", lang), ALL),
                 *[(band.name(lang), band.id) for band in bands],
                 (t("dashboard.no_band", lang), NO_BAND)]
 
     def _status_options(self, lang: str) -> list[tuple[str, str | None]]:
-        return [(t("dashboard.all_statuses", lang), None),
+        return [(t("dashboard.all_statuses", lang), ALL),
                 *[(t(f"monitoring.status_label.{s}", lang), s) for s in STATUSES]]
 
     def _sort_options(self, lang: str) -> list[tuple[str, str]]:
@@ -199,8 +202,8 @@ class DashboardApp(App):
         view = self.dashboard.view(sort_by=self.sort.value or "name",
                                    descending=self.descending.value,
                                    text=self.text_filter.value or None,
-                                   band=self.band_filter.value,
-                                   status=self.status_filter.value)
+                                   band=self.band_filter.value or None,
+                                   status=self.status_filter.value or None)
         chosen = self.planner.value
         self.planner.options = [(row["name"], row["workbook_id"]) for _, row in view.iterrows()]
         ids = [value for _label, value in self.planner.options]
