@@ -57,7 +57,9 @@ class ReadinessApp(SectionApp):
                                "totkit-answer-progress")
         self.progress_label = styled(w.HTML(), "totkit-answer-count")
         self.summary = styled(w.HTML(layout=full_width()), "totkit-live-score")
-        self.chart_debounced = self.debounce(self.chart_delay, self.redraw_chart)
+        # The results page (texts and chart) is redrawn after a quiet moment, and its chart
+        # only when it is shown: an answer updates just the numbers on its own page first.
+        self.chart_debounced = self.debounce(self.chart_delay, self.redraw_results)
         self.redraw_numbers()
         return [self.progress_label, self.progress, self.summary, self._navigation(),
                 self.pages]
@@ -139,18 +141,28 @@ class ReadinessApp(SectionApp):
         index = max(0, min(index, len(self.pages.children) - 1))
         self.pages.selected_index = index
         self.page_picker.value = index
-        if index == len(self.instrument.dimensions):
+        if self.on_results():
             self.chart_debounced.flush()
             if not self.chart.value:
                 self.redraw_chart()
+
+    def on_results(self) -> bool:
+        return self.pages.selected_index == len(self.instrument.dimensions)
 
     def answer(self, item_id: str, value: int | None) -> None:
         if self.texts.redrawing or value is None or self.answers.get(item_id) == value:
             return
         self.answers[item_id] = value
+        self.redraw_progress(self.instrument.dimension_of[item_id])
         if self.save():
-            self.redraw_numbers()
             self.chart_debounced()
+
+    def redraw_results(self) -> None:
+        self.redraw_numbers()
+        if self.on_results():
+            self.redraw_chart()
+        else:
+            self.chart.value = ""  # drawn when the results page is opened
 
     def reflect(self, text: str) -> None:
         if text != self.reflection_text:
@@ -170,11 +182,22 @@ class ReadinessApp(SectionApp):
 
     def language_changed(self, lang: str) -> None:
         if self.workbook is not None:
-            self.redraw_numbers()
             self.chart.value = ""
-            self.chart_debounced()
+            self.redraw_results()
 
     # -- drawing -----------------------------------------------------------------------------
+
+    def redraw_progress(self, dimension_id: str) -> None:
+        """What an answer changes on its own page: the counts, its dimension, the index."""
+        lang = self.texts.lang
+        result = self.result()
+        answered, total = len(self.answers), len(self.instrument.items)
+        self.progress.value = answered
+        self.progress_label.value = html.escape(
+            t("readiness.answered", lang, answered=answered, total=total))
+        dimension = next(dim for dim in result.dimensions if dim.id == dimension_id)
+        self.dimension_scores[dimension_id].value = self._dimension_line(dimension, lang)
+        self.summary.value = self._index_text(result, lang)
 
     def redraw_numbers(self) -> None:
         lang = self.texts.lang
