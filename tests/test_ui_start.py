@@ -22,7 +22,9 @@ def html_of(widget) -> str:
 
 @pytest.fixture
 def app(store):
-    return StartApp(Request(in_voila=True), store=store)
+    started = StartApp(Request(in_voila=True), store=store)
+    started.consent.value = True  # the tests below are about other things
+    return started
 
 
 def test_query_string_gives_session_and_language():
@@ -106,3 +108,32 @@ def test_user_text_is_escaped(app, workshop):
     app.join_button.click()
     assert "<script>" not in html_of(app.signed_in)
     assert "&lt;script&gt;" in html_of(app.signed_in)
+
+
+def test_joining_needs_consent_and_records_when(store, workshop, row_counts):
+    app = StartApp(Request(in_voila=True), store=store)
+    app.join_code.value = workshop.code
+    app.name.value = "Sri"
+    before = row_counts()
+    app.join_button.click()
+    assert "persetujuan" in app.messages.widget.value.lower()
+    assert row_counts() == before
+    app.consent.value = True
+    app.join_button.click()
+    profile = store.load_workbook(store.open_session(app.token)).profile
+    assert profile.consented_at is not None
+
+
+def test_a_planner_deletes_their_own_workbook(app, store, workshop, row_counts):
+    app.join_code.value = workshop.code
+    app.name.value = "Budi"
+    app.join_button.click()
+    workbook_id = store.open_session(app.token)
+    delete_box = next(c for c in app.signed_in.children if "totkit-delete-box" in c._dom_classes)
+    ask, confirm_box = delete_box.children
+    ask.click()
+    assert confirm_box.layout.display == "flex"
+    confirm_box.children[1].click()
+    assert "dihapus" in app.signed_in.children[0].value
+    assert store.history(workbook_id, "profile") == []
+    assert row_counts()["workbooks"] == 0 and row_counts()["sessions"] == 0

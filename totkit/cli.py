@@ -98,7 +98,13 @@ def build_parser() -> Parser:
     listing = workshop_commands.add_parser("list", help=t("cli.workshop_list", lang))
     reset = workshop_commands.add_parser("reset-key", help=t("cli.workshop_reset_key", lang))
     reset.add_argument("code", help=t("field.workshop_code", lang))
-    for sub in (create, listing, reset):
+    remove = workshop_commands.add_parser("delete", help=t("cli.workshop_delete", lang))
+    remove.add_argument("code", help=t("field.workshop_code", lang))
+    remove.add_argument("--key", required=True, help=t("field.facilitator_key", lang))
+    purge = workshop_commands.add_parser("purge", help=t("cli.workshop_purge", lang))
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS",
+                       help=t("field.older_than", lang))
+    for sub in (create, listing, reset, remove, purge):
         sub.add_argument("--db", type=database_url, help=t("cli.db", lang))
 
     demo = commands.add_parser("demo", help=t("cli.demo", lang))
@@ -204,6 +210,18 @@ def run_workshop(args: argparse.Namespace, lang: str) -> None:
         print(t("cli.workshop_code_line", lang, code=created.code))
         print(t("cli.workshop_key_line", lang, key=created.key))
         print(t("cli.workshop_keep", lang))
+        return
+    if args.workshop_command == "delete":
+        workshop = store.workshop(store.check_facilitator_key(args.code, args.key))
+        store.delete_workshop(args.code)
+        print(t("cli.workshop_deleted", lang, title=workshop.title))
+        return
+    if args.workshop_command == "purge":
+        titles = store.purge_workshops(args.older_than)
+        for title in titles:
+            print(t("cli.workshop_deleted", lang, title=title))
+        if not titles:
+            print(t("cli.workshop_purged_none", lang))
         return
     if args.workshop_command == "reset-key":
         key = store.reset_facilitator_key(args.code)

@@ -44,6 +44,9 @@ class Profile(Part):
     role: ShortText = ""
     institution: ShortText = ""
     language: Language = "id"
+    consented_at: datetime | None = Field(
+        default=None, description="When the planner agreed to the notice on what is stored."
+    )
 
 
 class Diagnostic(Part):

@@ -10,6 +10,7 @@ def join(page, code: str, name: str) -> str:
     page.locator(".totkit-name input").fill(name)
     page.locator(".totkit-role input").fill("Guru kelas V")
     page.locator(".totkit-institution input").fill("SD Negeri 2 Sukamaju")
+    page.locator(".totkit-consent input").check()
     page.locator(".totkit-join").click()
     page.wait_for_selector(".totkit-resume-code", timeout=30_000)
     return page.locator(".totkit-resume-code").inner_text().strip()
@@ -75,6 +76,7 @@ def test_wrong_code_shows_an_error_and_opens_nothing(server, new_context, viewpo
     page.locator(".totkit-mode button", has_text="Bergabung").click()
     page.locator(".totkit-workshop-code input").fill("ZZZZZZ")
     page.locator(".totkit-name input").fill("Ani")
+    page.locator(".totkit-consent input").check()
     page.locator(".totkit-join").click()
     page.wait_for_function(
         "document.querySelector('.totkit-message').innerText.includes('Kode lokakarya')"

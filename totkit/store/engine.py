@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration; checked against Alembic's own head by the tests, so that
 # opening an up-to-date store never has to import Alembic.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "totkit_read_only"
 

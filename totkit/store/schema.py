@@ -61,3 +61,14 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
+
+# Failed attempts at a workshop's resume codes or facilitator key, in a window of time
+# (kernels cannot see the client's address, so the count is per workshop).
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("window_start", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
+)

@@ -18,9 +18,16 @@ from totkit.errors import AccessDenied, ConflictError, InputError, StoreError
 from totkit.model import SECTIONS, Part, Profile, Workbook, parse, parse_section
 from totkit.paths import data_dir
 from totkit.store.engine import make_engine, reader, upgrade
-from totkit.store.schema import revisions, sessions, workbooks, workshops
+from totkit.store.schema import attempts, revisions, sessions, workbooks, workshops
 
 TIMEZONES = ("WIB", "WITA", "WIT")
+# Failures allowed per workshop and window before further attempts are refused until the
+# window ends. A workshop of 30 mistypes codes now and then; guessing a three-word code
+# (192^3 = 7 million) at 30 tries in 10 minutes would take about 4 years.
+ATTEMPT_LIMITS = {
+    "resume": (30, timedelta(minutes=10)),
+    "facilitator": (10, timedelta(minutes=10)),
+}
 
 
 def database_url(url: str | None = None, folder: Path | None = None) -> str:
@@ -201,12 +208,17 @@ class Store:
             ).scalar()
             if workshop_id is None:
                 return False
+        self._delete_workshop_id(workshop_id)
+        return True
+
+    def _delete_workshop_id(self, workshop_id: int) -> None:
+        with self.engine.begin() as conn:
             owned = select(workbooks.c.id).where(workbooks.c.workshop_id == workshop_id)
             conn.execute(delete(sessions).where(sessions.c.workbook_id.in_(owned)))
             conn.execute(delete(revisions).where(revisions.c.workbook_id.in_(owned)))
             conn.execute(delete(workbooks).where(workbooks.c.workshop_id == workshop_id))
+            conn.execute(delete(attempts).where(attempts.c.workshop_id == workshop_id))
             conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
-        return True
 
     def reset_facilitator_key(self, code: str) -> str:
         """A new facilitator key for a workshop; the old one stops working."""
@@ -250,11 +262,13 @@ class Store:
 
     def check_facilitator_key(self, code: str, key: str) -> int:
         workshop_id = self.workshop_id(code)
+        self._guard(workshop_id, "facilitator")
         with reader(self.engine).connect() as conn:
             stored = conn.execute(
                 select(workshops.c.key_digest).where(workshops.c.id == workshop_id)
             ).scalar_one()
         if not access.same(stored, self._digest("facilitator", access.normalize_key(key or ""))):
+            self._fail(workshop_id, "facilitator")
             raise AccessDenied("error.wrong_facilitator_key", field="facilitator_key")
         return workshop_id
 
@@ -303,6 +317,7 @@ class Store:
     def resume(self, workshop_code: str, resume_code: str) -> str:
         """A new session token for the workbook that the two codes open."""
         workshop_id = self.workshop_id(workshop_code)
+        self._guard(workshop_id, "resume")
         digest = self._digest(f"resume:{workshop_id}", access.normalize_resume_code(resume_code))
         with self.engine.begin() as conn:
             workbook_id = conn.execute(
@@ -311,9 +326,10 @@ class Store:
                     workbooks.c.resume_digest == digest,
                 )
             ).scalar()
-            if workbook_id is None:
-                raise AccessDenied("error.wrong_resume_code", field="resume_code")
-            return self._insert_session(conn, workbook_id, utcnow())
+            if workbook_id is not None:
+                return self._insert_session(conn, workbook_id, utcnow())
+        self._fail(workshop_id, "resume")
+        raise AccessDenied("error.wrong_resume_code", field="resume_code")
 
     def open_session(self, token: str) -> str:
         """The workbook id a session token opens; expired or unknown tokens are refused."""
@@ -527,6 +543,68 @@ class Store:
             record[row.section] = json.loads(row.data)
             record["versions"][row.section] = row.version
         return [parse(Workbook, record) for record in grouped.values()]
+
+
+    # -- privacy: slowing guesses, deleting ---------------------------------------------------
+
+    def _guard(self, workshop_id: int, kind: str) -> None:
+        """Refuse further attempts while a workshop has too many recent failures of a kind."""
+        limit, window = ATTEMPT_LIMITS[kind]
+        with reader(self.engine).connect() as conn:
+            row = conn.execute(
+                select(attempts.c.window_start, attempts.c.failures).where(
+                    attempts.c.workshop_id == workshop_id, attempts.c.kind == kind
+                )
+            ).first()
+        if row is None or row.failures < limit:
+            return
+        wait = _aware(row.window_start) + window - utcnow()
+        if wait.total_seconds() > 0:
+            field = "resume_code" if kind == "resume" else "facilitator_key"
+            minutes = max(1, round(wait.total_seconds() / 60))
+            raise AccessDenied("error.too_many_attempts", field=field, minutes=minutes)
+
+    def _fail(self, workshop_id: int, kind: str) -> None:
+        _limit, window = ATTEMPT_LIMITS[kind]
+        now = utcnow()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(attempts.c.window_start, attempts.c.failures).where(
+                    attempts.c.workshop_id == workshop_id, attempts.c.kind == kind
+                )
+            ).first()
+            if row is None:
+                conn.execute(insert(attempts).values(workshop_id=workshop_id, kind=kind,
+                                                     window_start=now, failures=1))
+            elif _aware(row.window_start) + window <= now:
+                conn.execute(update(attempts).where(attempts.c.workshop_id == workshop_id,
+                                                    attempts.c.kind == kind)
+                             .values(window_start=now, failures=1))
+            else:
+                conn.execute(update(attempts).where(attempts.c.workshop_id == workshop_id,
+                                                    attempts.c.kind == kind)
+                             .values(failures=row.failures + 1))
+
+    def delete_workbook(self, workbook_id: str) -> None:
+        """Delete a workbook with every revision and session (the planner's own choice)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.workbook_id == workbook_id))
+            conn.execute(delete(revisions).where(revisions.c.workbook_id == workbook_id))
+            gone = conn.execute(delete(workbooks).where(workbooks.c.id == workbook_id)).rowcount
+        if not gone:
+            raise AccessDenied("error.unknown_workbook", field="workbook")
+
+    def purge_workshops(self, older_than_days: int, today: date | None = None) -> list[str]:
+        """Delete the workshops whose TOT ended (or, without dates, that were created) more
+        than ``older_than_days`` ago, with all their workbooks; return their titles."""
+        if older_than_days < 0:
+            raise InputError("error.purge_days", field="older_than")
+        cutoff = (today or utcnow().date()) - timedelta(days=older_than_days)
+        old = [info for info in self.list_workshops()
+               if (info.end_date or info.created_at.date()) < cutoff]
+        for info in old:
+            self._delete_workshop_id(info.id)
+        return [info.title for info in old]
 
 
 def open_store(url: str | None = None, folder: Path | None = None) -> Store:

@@ -64,9 +64,14 @@ class StartApp(App):
         institution_box, self.institution = text_field(
             texts, "institution", "totkit-institution", "start.placeholder_institution"
         )
+        notice = paragraph(texts, "start.consent_notice", "totkit-consent-notice")
+        self.consent = styled(w.Checkbox(value=False, indent=False, layout=full_width()),
+                              "totkit-consent")
+        texts.key(self.consent, "description", "start.consent")
         self.join_button = self._button("start.join", "totkit-join", self._on_join)
         join_form = styled(
-            w.VBox([join_code_box, name_box, role_box, institution_box, self.join_button]),
+            w.VBox([join_code_box, name_box, role_box, institution_box, notice, self.consent,
+                    self.join_button]),
             "totkit-join-form",
         )
         resume_code_box, self.resume_workshop = text_field(
@@ -105,7 +110,14 @@ class StartApp(App):
     # -- actions ---------------------------------------------------------------------------
 
     def _on_join(self) -> None:
+        from datetime import datetime, timezone
+
+        from totkit.errors import InputError
+
+        if not self.consent.value:
+            raise InputError("error.consent_required", field="consent")
         profile = {
+            "consented_at": datetime.now(timezone.utc),
             "name": self.name.value,
             "role": self.role.value,
             "institution": self.institution.value,
@@ -137,7 +149,29 @@ class StartApp(App):
             parts.append(self._resume_code_box(resume_code))
         parts.append(heading(texts, "start.progress_title", 3))
         parts.append(self._progress_table())
+        parts.append(self._delete_box())
         self.signed_in.children = parts
+
+    def _delete_box(self) -> w.VBox:
+        texts = self.texts
+        confirm = self._button("start.delete_confirm", "totkit-delete-confirm", self._delete)
+        confirm.button_style = "danger"
+        confirm_box = w.VBox([paragraph(texts, "start.delete_warning", "totkit-delete-warning"),
+                              confirm], layout=w.Layout(width="100%", display="none"))
+        ask = self._button("start.delete", "totkit-delete",
+                           lambda: setattr(confirm_box.layout, "display", "flex"))
+        ask.button_style = ""
+        return styled(w.VBox([ask, confirm_box], layout=full_width()), "totkit-delete-box")
+
+    def _delete(self) -> None:
+        """The planner deletes their own workbook, with every revision (UU PDP)."""
+        assert self.workbook is not None
+        self.store.delete_workbook(self.workbook.id)
+        self.workbook = None
+        self.token = ""
+        self.signed_in.children = [paragraph(self.texts, "start.deleted", "totkit-deleted")]
+        self.entry.layout.display = "flex"
+        self.messages.show(None)
 
     def _resume_code_box(self, code: str) -> w.VBox:
         texts = self.texts
