@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,14 @@ STATUSES = ("done", "on_track", "behind", "stalled")
 ALL = ""  # a filter's "all" choice (a Dropdown cannot select an option whose value is None)
 
 
+def _warm_up() -> None:
+    import importlib
+
+    for module in ("pandas", "numpy", "totkit.dashboard", "totkit.diagnostic",
+                   "totkit.plancheck", "totkit.monitoring", "totkit.cascade", "totkit.gaps"):
+        importlib.import_module(module)
+
+
 def _frame(document: str, css_class: str, height: str = "640px") -> str:
     """A report shown inside the app: a sandboxed frame, so its page cannot run anything."""
     return (f'<iframe class="{css_class}" sandbox="" style="width:100%;height:{height};'
@@ -58,6 +67,9 @@ class DashboardApp(App):
         self.widget.children = [heading(self.texts, "dashboard.title"), self.lang, self.gate,
                                 self.messages.widget, self.board]
         self.apply(request)
+        # pandas and the cohort code take about 1.5 s to import: do it while the
+        # facilitator types the code and the key, not after they press "open".
+        threading.Thread(target=_warm_up, name="totkit-dashboard-warm-up", daemon=True).start()
 
     # -- opening -----------------------------------------------------------------------------
 
