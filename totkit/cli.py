@@ -177,6 +177,14 @@ def build_parser() -> Parser:
     templates_commands = templates.add_subparsers(dest="templates_command", parser_class=Parser)
     copy = templates_commands.add_parser("copy", help=t("cli.templates_copy", lang))
     copy.add_argument("directory", type=Path, help=t("cli.templates_dir", lang))
+
+    backup = commands.add_parser("backup", help=t("cli.backup", lang))
+    backup.add_argument("path", type=Path, metavar="BACKUP", help=t("cli.backup_path", lang))
+    backup.add_argument("--db", type=database_url, help=t("cli.db", lang))
+    backup.add_argument("--force", action="store_true", help=t("cli.backup_force", lang))
+    restore = commands.add_parser("restore", help=t("cli.restore", lang))
+    restore.add_argument("path", type=Path, metavar="BACKUP", help=t("cli.restore_path", lang))
+    restore.add_argument("--db", type=database_url, help=t("cli.db", lang))
     return parser
 
 
@@ -474,6 +482,23 @@ def run_templates(args: argparse.Namespace, lang: str) -> None:
     print(t("cli.templates_copied", lang, path=str(target)))
 
 
+def run_backup(args: argparse.Namespace, lang: str) -> None:
+    from totkit.backup import backup, database_file
+
+    written = backup(args.db, args.path, force=args.force)
+    print(t("cli.backup_done", lang, database=str(database_file(args.db)), path=str(written)))
+
+
+def run_restore(args: argparse.Namespace, lang: str) -> None:
+    from totkit.backup import restore
+
+    restored = restore(args.path, args.db)
+    print(t("cli.restore_done", lang, database=str(restored.database),
+            path=str(restored.backup)))
+    if restored.kept:
+        print(t("cli.restore_kept", lang, kept=str(restored.kept[0])))
+
+
 COMMANDS = {
     "serve": run_serve,
     "workshop": run_workshop,
@@ -487,6 +512,8 @@ COMMANDS = {
     "cascade": run_cascade,
     "export": run_export,
     "cohort": run_cohort,
+    "backup": run_backup,
+    "restore": run_restore,
 }
 
 

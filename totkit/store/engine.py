@@ -1,11 +1,16 @@
-"""Creating the SQLAlchemy engine and bringing its schema to the latest migration."""
+"""Creating the SQLAlchemy engine, checking a SQLite file and bringing its schema to the latest
+migration; telling the user why SQLite refused (read-only, full, busy, damaged)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from totkit.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration; checked against Alembic's own head by the tests, so that
@@ -13,27 +18,69 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0002"
 BUSY_TIMEOUT_MS = 15_000
 READ_ONLY = "totkit_read_only"
+# SQLite's own URI parameters (https://sqlite.org/uri.html); pysqlite passes them on only
+# when the URL also says uri=true, and otherwise ignores them with a mere warning.
+SQLITE_URI_PARAMETERS = ("mode", "cache", "immutable", "nolock", "psow", "vfs", "modeof")
+
+
+def sqlite_url(url: str | URL) -> URL:
+    """``url`` parsed; a SQLite URL with URI parameters (``?mode=ro``) but no ``uri=true``
+    is rewritten as ``sqlite:///file:PATH?mode=ro&uri=true``, so that it is obeyed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.query.get("uri") == "true":
+        return parsed
+    if not any(name in parsed.query for name in SQLITE_URI_PARAMETERS):
+        return parsed
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        database = "file:" + quote(Path(database).expanduser().absolute().as_posix(), safe="/:")
+    return parsed.set(database=database).update_query_dict({"uri": "true"})
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file a SQLite URL names; None for an in-memory database or another backend."""
+    from urllib.parse import unquote, urlsplit
+
+    parsed = sqlite_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database.startswith("file:"):
+        database = unquote(urlsplit(database).path)
+    if not database or database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    return Path(database).expanduser()
+
+
+def describe(url: str | URL) -> str:
+    """The database as the user knows it: its file, else its URL without the password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+    parsed = sqlite_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-    _configure_sqlite(engine)
+    engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    read_only = parsed.query.get("mode") == "ro" or parsed.query.get("immutable") == "1"
+    _configure_sqlite(engine, read_only)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see "begin").
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # a read-only file keeps the journal mode it has
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
@@ -47,6 +94,76 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on ``url`` whose database is sound and up to date, or ``StoreError``.
+
+    An existing SQLite file is checked with ``PRAGMA quick_check`` first (once, before the
+    engine's first connection), and a damaged one is left exactly as it is: no journal mode
+    set, no migration run, nothing created over it. A missing file is created.
+    """
+    engine = make_engine(url)
+    try:
+        check_sqlite_file(engine)
+        upgrade(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        if not _is_database_error(exc):
+            raise
+        raise store_error(exc, url, opening=True) from exc
+    return engine
+
+
+def check_sqlite_file(engine: Engine) -> None:
+    """``StoreError("error.store_corrupt")`` unless the engine's SQLite file (if it exists
+    and is not empty) passes ``PRAGMA quick_check``. The check opens the file read-only, so
+    even closing it cannot write (a read-write close would checkpoint a leftover -wal)."""
+    path = sqlite_path(engine.url)
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return
+    uri = f"file:{quote(path.absolute().as_posix(), safe='/:')}?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        result = connection.execute("PRAGMA quick_check").fetchall()
+    finally:
+        connection.close()
+    if result != [("ok",)]:
+        raise StoreError("error.store_corrupt", database=str(path))
+
+
+def store_error(exc: BaseException, url: str, *, opening: bool = False) -> StoreError:
+    """The ``StoreError`` that tells the user why the database refused, naming it."""
+    original = getattr(exc, "orig", None) or exc
+    name = str(getattr(original, "sqlite_errorname", "") or "")
+    said = str(original).lower()
+    database = describe(url)
+
+    def is_(codes: tuple[str, ...], words: tuple[str, ...]) -> bool:
+        return name.startswith(codes) or any(word in said for word in words)
+
+    if is_(("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "not a database")):
+        return StoreError("error.store_corrupt", database=database)
+    if is_(("SQLITE_READONLY",), ("readonly database", "read-only")):
+        return StoreError("error.store_read_only", database=database)
+    if is_(("SQLITE_FULL",), ("disk is full",)):
+        return StoreError("error.store_full", database=database)
+    if is_(("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked")):
+        seconds = f"{BUSY_TIMEOUT_MS / 1000:g}"
+        return StoreError("error.store_locked", database=database, seconds=seconds)
+    if opening:
+        return StoreError("error.store_open", url=database)
+    return StoreError("error.store")
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, (sqlite3.Error, DBAPIError))
 
 
 def reader(engine: Engine) -> Engine:

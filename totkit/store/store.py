@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from totkit import access
 from totkit.errors import AccessDenied, ConflictError, InputError, StoreError
 from totkit.model import SECTIONS, Part, Profile, Workbook, parse, parse_section
 from totkit.paths import data_dir
-from totkit.store.engine import make_engine, reader, upgrade
+from totkit.store.engine import open_engine, reader, store_error
 from totkit.store.schema import attempts, revisions, sessions, workbooks, workshops
 
 TIMEZONES = ("WIB", "WITA", "WIT")
@@ -100,12 +100,8 @@ class Store:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            engine = make_engine(self.url)
-            try:
-                upgrade(engine)
-            except OperationalError as exc:
-                raise StoreError("error.store_open", url=_safe_url(self.url)) from exc
-            self._engine = engine
+            # Checks a SQLite file (quick_check) and migrates it; StoreError names the fault.
+            self._engine = open_engine(self.url)
         return self._engine
 
     def prepare(self) -> Store:
@@ -395,12 +391,15 @@ class Store:
     ) -> int:
         """Write a new revision of ``section`` based on version ``based_on``; return its version.
 
-        Raises ``ConflictError`` (carrying ``data`` back) when another save came first.
+        Raises ``ConflictError`` (carrying ``data`` back) when another save came first, and
+        ``StoreError`` naming the fault (read-only, full, busy, damaged) when the database
+        refuses; either way the transaction is rolled back and nothing was written.
         """
         part = data if isinstance(data, Part) else parse_section(section, data)
         payload = part.model_dump(mode="json")
+        engine = self.engine
         try:
-            with self.engine.begin() as conn:
+            with engine.begin() as conn:
                 self._check_workbook(conn, workbook_id)
                 current = _latest_version(conn, workbook_id, section)
                 if current != based_on:
@@ -409,6 +408,8 @@ class Store:
         except IntegrityError:
             # Another writer inserted the same version first (PostgreSQL, no table lock).
             raise ConflictError(section, based_on, based_on + 1, payload) from None
+        except DBAPIError as exc:
+            raise store_error(exc, self.url) from exc
         return current + 1
 
     def history(self, workbook_id: str, section: str) -> list[Revision]:
@@ -668,9 +669,3 @@ def _clean_text(value: str, field: str, max_length: int) -> str:
     if len(cleaned) > max_length:
         raise InputError("error.too_long", field=field, max=max_length)
     return cleaned
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
