@@ -9,15 +9,19 @@ from pathlib import Path
 import pytest
 
 from totkit.errors import InputError
+from totkit.paths import notebooks_dir
 from totkit.serve import (
     JUPYTER_DATA,
+    PREHEAT_APPS,
     ServeOptions,
     check_port_free,
     kernel_environment,
+    pools_line,
     print_qr,
     start_url,
     voila_argv,
 )
+from totkit.voila_app import TotkitKernelManager, kernel_pools
 
 
 def test_default_serves_the_notebooks_on_loopback_with_totkit_config():
@@ -33,8 +37,72 @@ def test_lan_token_and_preheat():
     argv = voila_argv(ServeOptions(lan=True, token="s3cret", preheat=2))
     assert "--Voila.ip=0.0.0.0" in argv
     assert "--token=s3cret" in argv
-    assert {"--preheat_kernel=True", "--pool_size=2"} <= set(argv)
     assert start_url("10.0.0.5", 8866, "s3cret").endswith("00_start.ipynb?token=s3cret")
+    # Pools for the entry apps only; every other notebook (the default) gets none.
+    assert {"--preheat_kernel=True", "--pool_size=0",
+            "--TotkitVoila.preheat_pools=00_start.ipynb=2",
+            "--TotkitVoila.preheat_pools=01_readiness.ipynb=2"} <= set(argv)
+    assert kernel_pools(["00_start.ipynb=2", "01_readiness.ipynb=2"]) == {
+        "default": {"pool_size": 0}, "00_start.ipynb": {"pool_size": 2},
+        "01_readiness.ipynb": {"pool_size": 2}}
+    assert set(PREHEAT_APPS) == {"00_start.ipynb", "01_readiness.ipynb"}
+    assert all(Path(notebooks_dir(), app).is_file() for app in PREHEAT_APPS)
+
+
+def test_the_pool_sizes_are_stated():
+    assert pools_line(ServeOptions(preheat=2), "en") == (
+        "Preheated kernels per app: 00_start 2, 01_readiness 2, every other app 0 "
+        "(it starts its kernel when opened).")
+    assert pools_line(ServeOptions(), "en").startswith("No preheated kernels")
+    assert "00_start 1" in pools_line(ServeOptions(preheat=1), "id")
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """totkit's Voilà application as `totkit serve` configures it, not started."""
+    import signal
+
+    from totkit.voila_app import TotkitVoila
+
+    monkeypatch.setenv("JUPYTER_PATH", str(JUPYTER_DATA))
+    sigterm = signal.getsignal(signal.SIGTERM)
+    built = TotkitVoila()
+    try:
+        built.initialize(voila_argv(ServeOptions(port=8871)))
+        yield built, built.init_settings()
+    finally:
+        signal.signal(signal.SIGTERM, sigterm)
+
+
+def test_the_running_app_culls_idle_kernels_and_times_cells_out(app):
+    voila, settings = app
+    manager = settings["kernel_manager"]
+    assert (manager.cull_idle_timeout, manager.cull_interval) == (900, 60)
+    assert manager.cull_connected is False and manager.cull_busy is False
+    assert voila.config.VoilaExecutor.timeout == 120
+    assert voila.config.VoilaExecutor.interrupt_on_timeout is True
+    # An app's last outputs (hundreds of widget messages) may trail its reply by many
+    # seconds on a busy server; after nbclient's default 4 s they were dropped: a blank app.
+    assert voila.config.VoilaExecutor.iopub_timeout == voila.config.VoilaExecutor.timeout
+    assert "tell the facilitator" in voila.config.VoilaExecutor.cell_error_instruction
+    assert voila.voila_configuration.show_tracebacks is False
+    assert "execute_request" not in manager.allowed_message_types
+    assert isinstance(manager, TotkitKernelManager)  # kernels log for the facilitator
+
+
+def test_the_running_app_serves_the_apps_and_no_listing(app):
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from totkit.voila_app import EntryHandler, PageHandler, ShutdownHandler
+
+    voila, _ = app
+    handlers = {pattern: cls for pattern, cls, *_ in voila.init_handlers()}
+    assert handlers["/"] is EntryHandler
+    assert handlers["/voila/render/(.*)"] is PageHandler
+    assert ShutdownHandler in handlers.values()
+    assert not {TornadoVoilaTreeHandler, VoilaContentsHandler} & set(handlers.values())
+    assert not any("tree" in pattern or "contents" in pattern for pattern in handlers)
 
 
 def test_kernels_share_one_store_and_find_the_template(tmp_path, monkeypatch):

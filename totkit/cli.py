@@ -319,7 +319,7 @@ def run_diagnose(args: argparse.Namespace, lang: str) -> None:
                          ensure_ascii=False))
     else:
         _print_report(instrument, report, lang)
-    if args.into:
+    if args.into is not None:  # "--into ''" is a (wrong) code, not no code
         from totkit.store import open_store
 
         added = add_to_workshop(open_store(args.db), args.into, instrument, imported,
@@ -362,7 +362,7 @@ def _print_report(instrument, report, lang: str) -> None:  # type: ignore[no-unt
 def run_plan(args: argparse.Namespace, lang: str) -> None:
     from totkit.plancheck import check_file, check_workbook, report, status, status_message
 
-    if Path(args.workbook).is_file():
+    if _is(args.workbook, "is_file"):
         findings = check_file(args.workbook)
     else:
         from totkit.store import open_store
@@ -383,7 +383,7 @@ def run_cascade(args: argparse.Namespace, lang: str) -> None:
     from totkit import cascade
     from totkit.store import open_store
 
-    if args.workshop:
+    if args.workshop is not None:  # "--workshop ''" is a (wrong) code too
         workbooks = cascade.cohort_workbooks(open_store(args.db), args.workshop)
         instrument = cascade.instrument_for(workbooks[0] if workbooks else None)
         inputs = cascade.inputs_for_cohort(workbooks, instrument, levels=args.levels)
@@ -404,9 +404,18 @@ def run_cascade(args: argparse.Namespace, lang: str) -> None:
                         for key in ("level", "on_paper", "expected", "mean", "p10", "p90")))
 
 
+def _is(path: Path | str, test: str) -> bool:
+    """``Path(path).is_file()``, ``is_dir()`` or ``exists()``; False for a name the system
+    cannot look up (too long, or with a NUL), which the command then refuses by itself."""
+    try:
+        return getattr(Path(path), test)()
+    except (OSError, ValueError):
+        return False
+
+
 def _workbook(reference: str, db: str | None):  # type: ignore[no-untyped-def]
     """A workbook from a JSON file, or from the store by its id."""
-    if Path(reference).is_file():
+    if _is(reference, "is_file"):
         from totkit.transfer import read_workbook
 
         return read_workbook(reference)
@@ -421,7 +430,7 @@ def run_export(args: argparse.Namespace, lang: str) -> None:
     workbook = _workbook(args.workbook, args.db)
     workshop = None
     projection = None
-    if not Path(args.workbook).is_file():
+    if not _is(args.workbook, "is_file"):
         from totkit.store import open_store
 
         workshop = open_store(args.db).workshop_of(workbook.id)
@@ -430,7 +439,7 @@ def run_export(args: argparse.Namespace, lang: str) -> None:
 
         projection = project(inputs_for_workbook(workbook, instrument_for(workbook)), 10_000, 0)
     output: Path = args.output
-    folder, name = (output, None) if output.is_dir() else (output.parent, output.name)
+    folder, name = (output, None) if _is(output, "is_dir") else (output.parent, output.name)
     written = write_export(workbook, args.format, folder, name, workshop=workshop,
                            lang=args.lang or workbook.profile.language, projection=projection)
     print(t("cli.export_written", lang, path=str(written)))
@@ -443,7 +452,7 @@ def run_cohort(args: argparse.Namespace, lang: str) -> None:
 
     dashboard = open_dashboard(open_store(args.db), args.workshop, args.key, as_of=args.as_of)
     output: Path = args.output
-    if output.is_dir():
+    if _is(output, "is_dir"):
         output = output / default_cohort_filename(dashboard, args.format)
 
     def progress(share: float, _what: str) -> None:
@@ -476,9 +485,13 @@ def run_templates(args: argparse.Namespace, lang: str) -> None:
     from totkit.paths import default_templates_dir
 
     target: Path = args.directory
-    if target.exists() and any(target.iterdir()):
+    if _is(target, "exists") and (not target.is_dir() or any(target.iterdir())):  # a file too
         raise InputError("error.directory_not_empty", field="directory", value=str(target))
-    shutil.copytree(default_templates_dir(), target, dirs_exist_ok=True)
+    try:
+        shutil.copytree(default_templates_dir(), target, dirs_exist_ok=True)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise InputError("error.directory_unwritable", field="directory", value=str(target),
+                         problem=getattr(exc, "strerror", None) or str(exc)) from None
     print(t("cli.templates_copied", lang, path=str(target)))
 
 

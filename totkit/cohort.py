@@ -74,15 +74,21 @@ def report_json(instrument: Instrument, imported: ImportResult, report: CohortRe
 def add_to_workshop(store: Store, workshop_code: str, instrument: Instrument,
                     imported: ImportResult, unnamed: str) -> list[tuple[str, Joined]]:
     """Each respondent becomes a workbook of the workshop, with their answers saved."""
-    from totkit.model import Diagnostic
+    from totkit.model import Diagnostic, Profile
+    from totkit.parts import parse
 
-    added = []
+    # Every respondent is checked before the first is added: a bad row adds nobody.
+    people = []
     for record in imported.records():
         name = record.get("name") or unnamed.format(row=record["row"])
-        profile = {"name": name, "role": record.get("role", ""),
-                   "institution": record.get("institution", "")}
+        profile = parse(Profile, {"name": name, "role": record.get("role", ""),
+                                  "institution": record.get("institution", "")})
+        diagnostic = parse(Diagnostic, {"instrument": instrument.ref(),
+                                        "answers": record["answers"]})
+        people.append((name, profile, diagnostic))
+    added = []
+    for name, profile, diagnostic in people:
         joined = store.join(workshop_code, profile)
-        diagnostic = Diagnostic(instrument=instrument.ref(), answers=record["answers"])
         store.save_section(joined.workbook_id, "diagnostic", diagnostic, 0)
         added.append((name, joined))
     return added

@@ -553,15 +553,12 @@ def write_cohort(dashboard: Dashboard, fmt: str, path: Path | str, lang: str = "
                  progress: Progress | None = None) -> Path:
     """Write the cohort export ``fmt`` to ``path`` (its folder must exist); the file appears
     whole or not at all (written to a temporary name beside it, then renamed)."""
-    from totkit.errors import InputError
+    from totkit.exports import safe_target
 
     target = Path(path).expanduser()
-    if not target.parent.is_dir():
-        raise InputError("error.export_folder", field="export_folder",
-                         folder=str(target.parent))
-    if target.exists() and not target.is_file():
-        raise InputError("error.export_filename", field="export_file", name=target.name,
-                         folder=str(target.parent), example=f"cohort.{fmt}")
+    # The folder must exist; the name is a plain file name (no NUL, control character, device
+    # name or 200+ characters), not a folder, not a link out of the folder.
+    target = safe_target(target.parent, target.name)
     content = render_cohort(dashboard, fmt, lang, progress=progress)
     handle, temporary = tempfile.mkstemp(prefix=".totkit-", suffix=target.suffix,
                                          dir=target.parent)

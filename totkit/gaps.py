@@ -37,7 +37,13 @@ from totkit.errors import InputError
 from totkit.instrument import Identifier, NonEmpty, ScaleLabel, Strict, Text
 from totkit.parts import InstrumentRef, Part, ShortText
 from totkit.paths import templates_dir
-from totkit.yamlfile import INSTRUMENT_KEYS, load_yaml_with_lines, problem, validation_error
+from totkit.yamlfile import (
+    INSTRUMENT_KEYS,
+    load_yaml_with_lines,
+    problem,
+    read_file,
+    validation_error,
+)
 
 MAX_OWN_FACTORS = 10
 MAX_ADAPTATION = 2000
@@ -149,7 +155,7 @@ def load_context(path: Path | str | None = None) -> ContextFile:
     A bad file raises ``totkit.instrument.InstrumentError`` with the file, line and fix.
     """
     path = Path(path) if path is not None else context_path()
-    content = path.read_bytes()
+    content = read_file(path)
     data, lines = load_yaml_with_lines(content, str(path), empty_key="error.context.empty")
     try:
         context = ContextFile.model_validate(data)

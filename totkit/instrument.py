@@ -27,7 +27,7 @@ from pydantic import (
 from totkit.parts import InstrumentRef
 from totkit.paths import templates_dir
 from totkit.yamlfile import InstrumentError as InstrumentError  # re-exported: callers catch it here
-from totkit.yamlfile import load_yaml_with_lines, problem, validation_error
+from totkit.yamlfile import load_yaml_with_lines, problem, read_file, validation_error
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -160,7 +160,7 @@ class Instrument(Strict):
 def load_instrument(path: Path | str) -> Instrument:
     """Read and validate an instrument file; ``InstrumentError`` names the file and line."""
     path = Path(path)
-    content = path.read_bytes()
+    content = read_file(path)
     data, lines = load_yaml_with_lines(content, str(path))
     try:
         instrument = Instrument.model_validate(data)

@@ -7,10 +7,11 @@ whenever a section's shape does, with a migration of stored data.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from totkit.errors import InputError
 from totkit.parts import (
@@ -49,10 +50,32 @@ class Profile(Part):
     )
 
 
+_ITEM_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")  # an instrument's item ids (Identifier)
+
+
 class Diagnostic(Part):
     instrument: InstrumentRef | None = None
     answers: dict[str, Annotated[int, Field(ge=1, le=5)]] = {}
     reflection: LongText = ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _refused_as_input_error(cls, data: Any, handler: Any) -> Any:
+        """``Diagnostic(...)`` (the readiness app builds one) refuses as ``parse`` does."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            raise input_error(exc) from None
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _answers_keyed_by_item_ids(cls, value: Any) -> Any:
+        """An answer's key is an item id: markup, paths or a 100k text are refused."""
+        if isinstance(value, dict) and not all(
+            isinstance(key, str) and _ITEM_ID.fullmatch(key) for key in value
+        ):
+            raise InputError("error.diagnostic_answers", field="answers")
+        return value
 
 
 # The context-gap section (GapEntry, Gaps) and its rules live in totkit.gaps.

@@ -16,6 +16,10 @@ from totkit.i18n import t
 from totkit.paths import PACKAGE_DATA, data_dir, notebooks_dir
 
 START_APP = "00_start.ipynb"
+# The apps every planner opens first, in this order: only these get preheated kernels.
+# The other apps (02, 03, 04, the dashboard) are opened later and at different times, so
+# a pool for each would hold idle kernels (about 60 MiB each) most of the workshop.
+PREHEAT_APPS = (START_APP, "01_readiness.ipynb")
 JUPYTER_DATA = PACKAGE_DATA / "jupyter"  # holds voila/templates/totkit
 
 
@@ -29,6 +33,8 @@ class ServeOptions:
     open_browser: bool = True
     preheat: int = 0
     notebooks: Path | None = None  # another folder of apps (the benchmarks add a bare one)
+    preheat_apps: tuple[str, ...] = PREHEAT_APPS  # notebooks (relative paths) with a pool
+    voila_args: tuple[str, ...] = ()  # more Voila options (tests: a short cull timeout)
 
 
 def start_url(host: str, port: int, token: str | None = None) -> str:
@@ -46,9 +52,25 @@ def voila_argv(options: ServeOptions) -> list[str]:
     ]
     if options.token:
         argv.append(f"--token={options.token}")
-    if options.preheat > 0:
-        argv += ["--preheat_kernel=True", f"--pool_size={options.preheat}"]
-    return argv
+    pools = pool_sizes(options)
+    if any(pools.values()):
+        # Per-notebook pools (TotkitVoila.preheat_pools); every other notebook gets none.
+        argv += ["--preheat_kernel=True", "--pool_size=0"]
+        argv += [f"--TotkitVoila.preheat_pools={app}={size}" for app, size in pools.items() if size]
+    return argv + list(options.voila_args)
+
+
+def pool_sizes(options: ServeOptions) -> dict[str, int]:
+    """How many preheated kernels each app keeps ready (apps not listed: none)."""
+    return {app: max(options.preheat, 0) for app in options.preheat_apps}
+
+
+def pools_line(options: ServeOptions, lang: str | None = None) -> str:
+    pools = pool_sizes(options)
+    if not any(pools.values()):
+        return t("cli.serve_no_pools", lang)
+    listed = ", ".join(f"{Path(app).stem} {size}" for app, size in pools.items() if size)
+    return t("cli.serve_pools", lang, pools=listed)
 
 
 def kernel_environment(options: ServeOptions) -> dict[str, str]:
@@ -105,6 +127,7 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
     local = start_url("127.0.0.1", options.port, options.token)
     print(t("cli.serve_url", lang, url=local))
     print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))
+    print(pools_line(options, lang))
     if options.lan:
         joined = start_url(lan_address(), options.port, options.token)
         print(t("cli.serve_join", lang, url=joined))
@@ -115,9 +138,9 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
     sys.stdout.flush()
     if options.open_browser:
         threading.Thread(target=_open_when_ready, args=(options.port, local), daemon=True).start()
-    from voila.app import Voila
+    from totkit.voila_app import TotkitVoila
 
-    Voila.launch_instance(argv=voila_argv(options))
+    TotkitVoila.launch_instance(argv=voila_argv(options))
 
 
 def _open_when_ready(port: int, url: str, timeout: float = 60) -> None:

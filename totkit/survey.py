@@ -35,6 +35,10 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (",", ";", "\t")
 SNIFF_RECORDS = 50
+# A cohort's answers take well under a megabyte; these limits refuse, with a message, a file
+# that would take minutes and gigabytes to read (openpyxl holds every cell in memory).
+MAX_FILE_MB = 10  # the file as it is on disk, CSV or XLSX
+MAX_UNPACKED_MB = 10  # an XLSX's parts once unzipped (a small file can unzip to gigabytes)
 
 # Headers that name a respondent field without a mapping file (compared normalised, also
 # against the last segment of a group path). The catalogue's own labels are added below.
@@ -231,6 +235,7 @@ def _read(path: Path, sheet: str | None = None, prefer: Sequence[str] = ()) -> T
     if not path.is_file():
         raise InputError("error.survey.file_missing", field="survey_file", file=file)
     suffix = path.suffix.lower()
+    _check_size(path.stat().st_size, file)
     if suffix in XLSX_SUFFIXES:
         records, sheet_name = _xlsx_records(path, sheet, prefer)
     elif suffix in CSV_SUFFIXES or suffix == "":
@@ -258,9 +263,19 @@ def _read(path: Path, sheet: str | None = None, prefer: Sequence[str] = ()) -> T
     return Table(headers=headers, rows=rows, header_row=header_row, sheet=sheet_name)
 
 
-def _decode(content: bytes) -> str:
+def _check_size(size: int, file: str) -> None:
+    if size > MAX_FILE_MB * 2**20:
+        raise InputError("error.survey.too_large", field="survey_file", file=file,
+                         size=round(size / 2**20), max=MAX_FILE_MB)
+
+
+def _decode(content: bytes, file: str = "", field: str = "survey_file") -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a byte-order mark, then no UTF-16 text
+            raise InputError("error.survey.file_unreadable", field=field, file=file,
+                             problem=f"UTF-16: {exc.reason}") from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(encoding)
@@ -270,7 +285,7 @@ def _decode(content: bytes) -> str:
 
 
 def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
-    text = _decode(path.read_bytes())
+    text = _decode(path.read_bytes(), str(path))
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
@@ -317,16 +332,22 @@ def _xlsx_records(
     import zipfile
 
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(path) as archive:  # the sizes it declares bound what it unzips to
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_MB * 2**20:
+            raise InputError("error.survey.too_large", field="survey_file", file=str(path),
+                             size=round(unpacked / 2**20), max=MAX_UNPACKED_MB)
         workbook = load_workbook(path, data_only=True, read_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged file fails anywhere: in zip, in XML, in openpyxl
         raise InputError(
             "error.survey.file_unreadable",
             field="survey_file",
             file=str(path),
-            problem=str(exc) or type(exc).__name__,
+            problem=(str(exc) or type(exc).__name__)[:200],
         ) from None
     try:
         names = workbook.sheetnames
@@ -455,7 +476,10 @@ def load_mapping(path: Path | str, instrument: Instrument) -> Mapping:
     if not path.is_file():
         raise InputError("error.survey.mapping_missing", field="survey_mapping", file=file)
     try:
-        data = yaml.safe_load(_decode(path.read_bytes()))
+        data = yaml.safe_load(_decode(path.read_bytes(), file, "survey_mapping"))
+    except RecursionError:
+        raise InputError("error.survey.mapping_yaml", field="survey_mapping", file=file,
+                         line="?", problem="nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"

@@ -17,9 +17,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from totkit.errors import AccessDenied
+from totkit.errors import AccessDenied, InputError
 from totkit.model import SECTIONS, Workbook
 from totkit.store import Store
+from totkit.store.store import WORKBOOK_ID
 
 
 @dataclass
@@ -42,7 +43,11 @@ def read_workbook(path: Path | str) -> Workbook:
     return read_exported(path)
 
 
+
+
 def import_workbook(store: Store, workbook: Workbook, workshop_code: str) -> ImportReport:
+    if not WORKBOOK_ID.fullmatch(workbook.id):  # checked before anything is written
+        raise InputError("error.export_not_workbook", field="workbook")
     workshop_id = store.workshop_id(workshop_code)
     report = ImportReport(workbook_id=workbook.id, name=workbook.profile.name)
     if store.workbook_exists(workbook.id):

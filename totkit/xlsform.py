@@ -122,16 +122,19 @@ def write_xlsform(instrument: Instrument, path: Path | str) -> Path:
             cell.font = Font(bold=True)
         for row in rows:
             worksheet.append([row.get(column, "") or None for column in columns[sheet]])
+            for cell in worksheet[worksheet.max_row]:  # a text is text, even "=..." (no formula)
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
         worksheet.freeze_panes = "A2"
         for letter, width in zip("ABCDEF", (22, 18, 60, 60, 10, 12), strict=False):
             worksheet.column_dimensions[letter].width = width
     try:
         workbook.save(path)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         raise InputError(
             "error.xlsform.write",
             field="xlsform_file",
             file=str(path),
-            problem=exc.strerror or str(exc),
+            problem=getattr(exc, "strerror", None) or str(exc),
         ) from None
     return path

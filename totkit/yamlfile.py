@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from totkit.errors import InputError
 
 Lines = dict[tuple, int]
+MAX_DEPTH = 50  # an instrument nests about six levels; far deeper is not a facilitator's file
 
 # pydantic's error types, as the message that says the fix.
 INSTRUMENT_KEYS: dict[str, str] = {
@@ -45,6 +46,15 @@ class InstrumentError(InputError):
         return f"{where}: {super().message(lang)}"
 
 
+def read_file(path: Any) -> bytes:
+    """The bytes of a facilitator's file, or an ``InputError`` naming it (missing, a folder,
+    not readable)."""
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        raise InputError("error.export_unreadable", file=str(path)) from None
+
+
 def load_yaml_with_lines(
     content: bytes, file: str, *, empty_key: str = "error.instrument.empty"
 ) -> tuple[Any, Lines]:
@@ -57,37 +67,56 @@ def load_yaml_with_lines(
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(content.decode("utf-8"), Loader=loader)
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         raise InstrumentError("error.instrument.encoding", file, 1) from None
+    try:
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         # "weight 1" (no colon) fails on the next line; the key being scanned is the place.
         scanning_key = exc.context == "while scanning a simple key" and exc.context_mark
         mark = exc.context_mark if scanning_key else exc.problem_mark
         line = mark.line + 1 if mark else None
         raise InstrumentError("error.instrument.yaml", file, line, problem=exc.problem) from None
+    except yaml.YAMLError as exc:  # the reader's: a character YAML does not allow (NUL, ESC)
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
+        problem = getattr(exc, "reason", None) or type(exc).__name__
+        raise InstrumentError("error.instrument.yaml", file, line, problem=problem) from None
     if node is None:
         raise InstrumentError(empty_key, file, 1)
     lines: Lines = {}
-    return _construct(node, (), lines, file), lines
+    return _construct(node, (), lines, file, set()), lines
 
 
-def _construct(node: Any, path: tuple, lines: Lines, file: str) -> Any:
+def _construct(node: Any, path: tuple, lines: Lines, file: str, seen: set[int]) -> Any:
     import yaml
 
-    lines.setdefault(path, node.start_mark.line + 1)  # a key's own line comes first
+    line = node.start_mark.line + 1
+    if id(node) in seen:  # an alias (*name): refused, since aliases can nest into billions
+        raise InstrumentError("error.instrument.yaml", file, line,
+                              problem="anchors and aliases (& and *) are not allowed")
+    if len(path) > MAX_DEPTH:
+        raise InstrumentError("error.instrument.yaml", file, line,
+                              problem=f"nested more than {MAX_DEPTH} levels deep")
+    seen.add(id(node))
+    lines.setdefault(path, line)  # a key's own line comes first
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]": a list as a key
+                raise InstrumentError("error.instrument.yaml", file,
+                                      key_node.start_mark.line + 1, problem="a key must be text")
             key = key_node.value
             if key in result:
                 line = key_node.start_mark.line + 1
                 raise InstrumentError("error.instrument.duplicate_key", file, line, name=key)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, (*path, key), lines, file)
+            result[key] = _construct(value_node, (*path, key), lines, file, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, (*path, i), lines, file) for i, child in enumerate(node.value)]
+        return [_construct(child, (*path, i), lines, file, seen)
+                for i, child in enumerate(node.value)]
     return _scalar(node)
 
 

@@ -178,7 +178,11 @@ def safe_target(folder: Path | str, filename: str, suffix: str = "") -> Path:
     a drive (``C:``), a reserved Windows name, or an existing symbolic link that points out
     of ``folder``. ``suffix`` is appended when the name does not end with it."""
     directory = Path(folder).expanduser()
-    if not directory.is_dir():
+    try:
+        is_folder = directory.is_dir()
+    except OSError:  # a name too long to look up
+        is_folder = False
+    if not is_folder:
         raise InputError("error.export_folder", field="export_folder", folder=str(directory))
     directory = directory.resolve()
     name = str(filename).strip()

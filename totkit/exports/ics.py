@@ -71,7 +71,8 @@ def calendar(report: Report) -> Any:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = calendar_text(f"{report.t('export.docx.title')}: {report.planner}")
+    # One line: icalendar escapes line breaks in text values, but not in NAME or X- ones.
+    name = calendar_text(" ".join(f"{report.t('export.docx.title')}: {report.planner}".split()))
     cal.add("name", name)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", tzid)

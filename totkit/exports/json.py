@@ -86,7 +86,7 @@ def loads(text: str | bytes) -> Workbook:
                          size=round(len(text) / 2**20), max=MAX_BYTES // 2**20)
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...]]]]
         raise InputError("error.json_invalid", field="data") from None
     return parse(Workbook, upgrade(data))
 

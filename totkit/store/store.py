@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -19,6 +20,9 @@ from totkit.model import SECTIONS, Part, Profile, Workbook, parse, parse_section
 from totkit.paths import data_dir
 from totkit.store.engine import open_engine, reader, store_error
 from totkit.store.schema import attempts, revisions, sessions, workbooks, workshops
+
+# The ids totkit gives (uuid4 hex), and any plain id; a path, markup or 100k text is not one.
+WORKBOOK_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 TIMEZONES = ("WIB", "WITA", "WIT")
 # Failures allowed per workshop and window before further attempts are refused until the
@@ -228,6 +232,7 @@ class Store:
 
     def reissue_resume_code(self, workshop_id: int, workbook_id: str) -> str:
         """A new resume code for a planner who lost theirs; the old one stops working."""
+        known_id(workbook_id)
         for _attempt in range(5):
             code = access.new_resume_code()
             digest = self._digest(f"resume:{workshop_id}", code)
@@ -248,6 +253,7 @@ class Store:
 
     def workshop_of(self, workbook_id: str) -> WorkshopInfo:
         """The workshop a workbook belongs to (its dates and time zone, for the plan)."""
+        known_id(workbook_id)
         with reader(self.engine).connect() as conn:
             workshop_id = conn.execute(
                 select(workbooks.c.workshop_id).where(workbooks.c.id == workbook_id)
@@ -371,6 +377,7 @@ class Store:
     def load_section(self, workbook_id: str, section: str) -> Revision:
         """The latest revision of a section; version 0 with empty data if never saved."""
         _check_section(section)
+        known_id(workbook_id)
         with reader(self.engine).connect() as conn:
             row = (
                 conn.execute(
@@ -395,6 +402,7 @@ class Store:
         ``StoreError`` naming the fault (read-only, full, busy, damaged) when the database
         refuses; either way the transaction is rolled back and nothing was written.
         """
+        known_id(workbook_id)
         part = data if isinstance(data, Part) else parse_section(section, data)
         payload = part.model_dump(mode="json")
         engine = self.engine
@@ -414,6 +422,7 @@ class Store:
 
     def history(self, workbook_id: str, section: str) -> list[Revision]:
         _check_section(section)
+        known_id(workbook_id)
         with reader(self.engine).connect() as conn:
             rows = conn.execute(
                 select(revisions)
@@ -430,6 +439,7 @@ class Store:
         return self.save_section(workbook_id, section, old.data, based_on)
 
     def load_workbook(self, workbook_id: str) -> Workbook:
+        known_id(workbook_id)
         latest = (
             select(revisions.c.section, func.max(revisions.c.version).label("version"))
             .where(revisions.c.workbook_id == workbook_id)
@@ -469,6 +479,8 @@ class Store:
         )
 
     def workbook_exists(self, workbook_id: str) -> bool:
+        if not (isinstance(workbook_id, str) and WORKBOOK_ID.fullmatch(workbook_id)):
+            return False
         with reader(self.engine).connect() as conn:
             found = conn.execute(select(workbooks.c.id).where(workbooks.c.id == workbook_id))
             return found.scalar() is not None
@@ -588,6 +600,7 @@ class Store:
 
     def delete_workbook(self, workbook_id: str) -> None:
         """Delete a workbook with every revision and session (the planner's own choice)."""
+        known_id(workbook_id)
         with self.engine.begin() as conn:
             conn.execute(delete(sessions).where(sessions.c.workbook_id == workbook_id))
             conn.execute(delete(revisions).where(revisions.c.workbook_id == workbook_id))
@@ -668,4 +681,15 @@ def _clean_text(value: str, field: str, max_length: int) -> str:
         raise InputError("error.required", field=field)
     if len(cleaned) > max_length:
         raise InputError("error.too_long", field=field, max=max_length)
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes that were never UTF-8 text
+        raise InputError("error.not_text", field=field) from None
     return cleaned
+
+
+def known_id(workbook_id: str) -> str:
+    """``workbook_id`` if it can be one; a path, markup or undecodable text matches none."""
+    if not (isinstance(workbook_id, str) and WORKBOOK_ID.fullmatch(workbook_id)):
+        raise AccessDenied("error.unknown_workbook", field="workbook")
+    return workbook_id

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from totkit.errors import InputError
 from totkit.i18n import format_number, format_percent, t
 from totkit.ui.base import App
 from totkit.ui.request import Request
@@ -29,6 +30,7 @@ from totkit.ui.widgets import (
 
 if TYPE_CHECKING:
     from totkit.dashboard import Dashboard
+    from totkit.model import Workbook
     from totkit.store import Store
 
 SHOWN = ("name", "institution", "progress", "index", "band", "weakest", "plan_status",
@@ -260,22 +262,27 @@ class DashboardApp(App):
     def show_planner(self) -> None:
         from totkit.exports import export
 
-        assert self.dashboard is not None and self.planner.value
-        workbook = self.dashboard.workbook(self.planner.value)
+        workbook = self._chosen_workbook()
         document = export(workbook, "html", workshop=self.dashboard.workshop,
                           lang=self.texts.lang).decode("utf-8")
         self.planner_view.children = [w.HTML(_frame(document, "totkit-workbook-frame"),
                                              layout=full_width())]
 
     def reissue(self) -> None:
-        assert self.dashboard is not None and self.planner.value
-        workbook = self.dashboard.workbook(self.planner.value)
+        workbook = self._chosen_workbook()
+        assert self.dashboard is not None
         code = self.store.reissue_resume_code(self.dashboard.workshop.id, workbook.id)
         message = t("dashboard.reissued", self.texts.lang, name=workbook.profile.name)
         self.planner_view.children = [styled(w.HTML(
             f"<p>{html.escape(message)}</p><div class='totkit-code' style='font-size:1.5em;"
             f"font-weight:bold'>{html.escape(code)}</div>", layout=full_width()),
             "totkit-new-resume-code")]
+
+    def _chosen_workbook(self) -> Workbook:
+        assert self.dashboard is not None
+        if not self.planner.value:  # the filters match nobody
+            raise InputError("error.choose_planner", field="planner")
+        return self.dashboard.workbook(self.planner.value)
 
     # -- the cohort --------------------------------------------------------------------------
 

@@ -158,8 +158,10 @@ class GapsApp(SectionApp):
 
     def adapt(self, factor_id: str, text: str) -> None:
         if factor_id in self.entries and self.entries[factor_id].get("adaptation", "") != text:
-            self.entries[factor_id]["adaptation"] = text
-            self.save()
+            entry = self.entries[factor_id]
+            kept, entry["adaptation"] = entry.get("adaptation", ""), text
+            if not self.save():  # refused (the message says why): later changes still save
+                entry["adaptation"] = kept
 
     def save_and_redraw(self) -> bool:
         saved = self.save()

@@ -166,8 +166,9 @@ class ReadinessApp(SectionApp):
 
     def reflect(self, text: str) -> None:
         if text != self.reflection_text:
-            self.reflection_text = text
-            self.save()
+            kept, self.reflection_text = self.reflection_text, text
+            if not self.save():  # refused (the message says why): later answers still save
+                self.reflection_text = kept
 
     def current(self) -> Diagnostic:
         from totkit.model import Diagnostic

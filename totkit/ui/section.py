@@ -109,8 +109,8 @@ class SectionApp(App):
     def save(self) -> bool:
         """Save the section as a new revision; on a conflict, offer the user's text back."""
         assert self.workbook is not None
-        part = self.current()
         try:
+            part = self.current()
             self.version = self.store.save_section(self.workbook.id, self.section, part,
                                                    self.version)
         except ConflictError as conflict:
