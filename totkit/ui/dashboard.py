@@ -44,7 +44,7 @@ ALL = ""  # a filter's "all" choice (a Dropdown cannot select an option whose va
 def _warm_up() -> None:
     import importlib
 
-    for module in ("pandas", "numpy", "totkit.dashboard", "totkit.diagnostic",
+    for module in ("totkit.store", "pandas", "numpy", "totkit.dashboard", "totkit.diagnostic",
                    "totkit.plancheck", "totkit.monitoring", "totkit.cascade", "totkit.gaps"):
         importlib.import_module(module)
 
@@ -69,7 +69,7 @@ class DashboardApp(App):
         self.widget.children = [heading(self.texts, "dashboard.title"), self.lang, self.gate,
                                 self.messages.widget, self.board]
         self.apply(request)
-        # pandas and the cohort code take about 1.5 s to import: do it while the
+        # The store, pandas and the cohort code take about 1.5 s to import: do it while the
         # facilitator types the code and the key, not after they press "open".
         threading.Thread(target=_warm_up, name="totkit-dashboard-warm-up", daemon=True).start()
 
