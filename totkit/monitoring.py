@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from totkit.errors import InputError
-from totkit.parts import Part, parse
+from totkit.parts import Part, entry_data, locate, parse
 from totkit.plan import (
     MAX_ENTRIES,
     MAX_PARTICIPANTS,
@@ -295,7 +295,7 @@ class Monitoring(MonitoringPart):
         try:
             log = handler(data)
         except InputError as exc:
-            _locate(exc, data)
+            locate(exc, data, ("reflection", Reflection), LISTS)
             raise
         for name, (_model, prefix) in LISTS.items():
             entries = getattr(log, name)
@@ -324,16 +324,15 @@ class Monitoring(MonitoringPart):
         if len(entries) >= MAX_ENTRIES:
             raise InputError("error.plan_list_full", field=f"monitoring_{list_name}",
                              max=MAX_ENTRIES, path=list_name)
-        entries.append(_entry_data(list_name, data))
+        entries.append(entry_data(LISTS[_list(list_name)][0], data))
         return self._with(list_name, entries)
 
     def replace(self, list_name: str, entry_id: str, data: LogEntry | dict[str, Any]) -> Monitoring:
         """The log with entry ``entry_id`` of ``list_name`` replaced by ``data`` (same id)."""
         self.entry(list_name, entry_id)
-        entries = [
-            {**_entry_data(list_name, data), "id": entry_id} if item["id"] == entry_id else item
-            for item in self._dumped(list_name)
-        ]
+        changed = {**entry_data(LISTS[_list(list_name)][0], data), "id": entry_id}
+        entries = [changed if item["id"] == entry_id else item
+                   for item in self._dumped(list_name)]
         return self._with(list_name, entries)
 
     def remove(self, list_name: str, entry_id: str) -> Monitoring:
@@ -358,36 +357,6 @@ def _list(list_name: str) -> str:
     return list_name
 
 
-def _entry_data(list_name: str, data: Any) -> dict[str, Any]:
-    model = LISTS[_list(list_name)][0]
-    if isinstance(data, model):
-        return data.model_dump(mode="json")
-    return parse(model, data).model_dump(mode="json")
-
-
-def _locate(error: InputError, data: Any) -> None:
-    """Prefix ``error``'s path with the list and entry it came from
-    (``sessions_held.3.date``) and set ``entry`` (from 1)."""
-    if not isinstance(data, dict):
-        return
-    parts: list[tuple[str, Any, type[MonitoringPart]]] = [
-        ("reflection", data.get("reflection"), Reflection)
-    ]
-    for name, (model, _prefix) in LISTS.items():
-        value = data.get(name)
-        if isinstance(value, (list, tuple)):
-            parts += [(f"{name}.{index}", item, model) for index, item in enumerate(value)]
-    for where, item, model in parts:
-        if item is None:
-            continue
-        try:
-            model.model_validate(item)
-        except InputError as inner:
-            if (inner.key, inner.field) == (error.key, error.field):
-                error.params["path"] = f"{where}.{inner.params.get('path', '')}".rstrip(".")
-                if where != "reflection":
-                    error.params["entry"] = int(where.split(".")[1]) + 1
-                return
 
 
 # -- the rules ---------------------------------------------------------------------------------

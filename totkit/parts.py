@@ -67,3 +67,37 @@ def input_error(exc: ValidationError) -> InputError:
         "path": ".".join(str(part) for part in first["loc"]),
     }
     return InputError(_ERROR_KEYS.get(first["type"], "error.invalid"), field=field, **params)
+
+
+def locate(error: InputError, data: Any, single: tuple[str, type[BaseModel]],
+           lists: dict[str, tuple[type[BaseModel], Any]]) -> None:
+    """Prefix ``error``'s path with the part it came from (``sessions.3.title``, or the
+    single part's name) and set ``entry`` (from 1) for a list entry, by checking the parts
+    of ``data`` one by one against their models (a plan's or a monitoring log's)."""
+    if not isinstance(data, dict):
+        return
+    name, model = single
+    parts: list[tuple[str, Any, type[BaseModel]]] = [(name, data.get(name), model)]
+    for list_name, (entry_model, _prefix) in lists.items():
+        value = data.get(list_name)
+        if isinstance(value, (list, tuple)):
+            parts += [(f"{list_name}.{index}", item, entry_model)
+                      for index, item in enumerate(value)]
+    for where, item, part_model in parts:
+        if item is None:
+            continue
+        try:
+            part_model.model_validate(item)
+        except InputError as inner:
+            if (inner.key, inner.field) == (error.key, error.field):
+                error.params["path"] = f"{where}.{inner.params.get('path', '')}".rstrip(".")
+                if where != name:
+                    error.params["entry"] = int(where.split(".")[1]) + 1
+                return
+
+
+def entry_data(model: type[BaseModel], data: Any) -> dict[str, Any]:
+    """One list entry as JSON data, validated as ``model``."""
+    if isinstance(data, model):
+        return data.model_dump(mode="json")
+    return parse(model, data).model_dump(mode="json")

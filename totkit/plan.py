@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from totkit.errors import InputError
-from totkit.parts import Part, input_error, parse
+from totkit.parts import Part, entry_data, input_error, locate, parse
 
 MAX_ENTRIES = 200
 MAX_TEXT = 2000
@@ -299,7 +299,7 @@ class Plan(PlanPart):
         try:
             plan = handler(data)
         except InputError as exc:
-            _locate(exc, data)
+            locate(exc, data, ("header", PlanHeader), LISTS)
             raise
         for name, (_model, prefix) in LISTS.items():
             entries = getattr(plan, name)
@@ -340,16 +340,15 @@ class Plan(PlanPart):
                 "error.plan_list_full", field=f"plan_{list_name}", max=MAX_ENTRIES,
                 path=list_name,
             )
-        entries.append(_entry_data(list_name, data))
+        entries.append(entry_data(LISTS[_list(list_name)][0], data))
         return self._with(list_name, entries)
 
     def replace(self, list_name: str, entry_id: str, data: Entry | dict[str, Any]) -> Plan:
         """The plan with entry ``entry_id`` of ``list_name`` replaced by ``data`` (same id)."""
         self.entry(list_name, entry_id)
-        entries = [
-            {**_entry_data(list_name, data), "id": entry_id} if item["id"] == entry_id else item
-            for item in self._dumped(list_name)
-        ]
+        changed = {**entry_data(LISTS[_list(list_name)][0], data), "id": entry_id}
+        entries = [changed if item["id"] == entry_id else item
+                   for item in self._dumped(list_name)]
         return self._with(list_name, entries)
 
     def remove(self, list_name: str, entry_id: str) -> Plan:
@@ -373,40 +372,12 @@ class Plan(PlanPart):
         return parse(Plan, {**self.model_dump(mode="json"), list_name: entries})
 
 
-def _locate(error: InputError, data: Any) -> None:
-    """Prefix ``error``'s path with the list and entry it came from (``sessions.3.title``),
-    and set ``entry`` (from 1), by checking the entries one by one."""
-    if not isinstance(data, dict):
-        return
-    parts: list[tuple[str, Any, type[PlanPart]]] = [("header", data.get("header"), PlanHeader)]
-    for name, (model, _prefix) in LISTS.items():
-        value = data.get(name)
-        if isinstance(value, (list, tuple)):
-            parts += [(f"{name}.{index}", item, model) for index, item in enumerate(value)]
-    for where, item, model in parts:
-        if item is None:
-            continue
-        try:
-            model.model_validate(item)
-        except InputError as inner:
-            if (inner.key, inner.field) == (error.key, error.field):
-                error.params["path"] = f"{where}.{inner.params.get('path', '')}".rstrip(".")
-                if where != "header":
-                    error.params["entry"] = int(where.split(".")[1]) + 1
-                return
-
 
 def _list(list_name: str) -> str:
     if list_name not in LISTS:
         raise ValueError(f"{list_name!r} is not a list of the plan: {', '.join(LISTS)}")
     return list_name
 
-
-def _entry_data(list_name: str, data: Any) -> dict[str, Any]:
-    model = LISTS[_list(list_name)][0]
-    if isinstance(data, model):
-        return data.model_dump(mode="json")
-    return parse(model, data).model_dump(mode="json")
 
 
 # -- the TOT's days ----------------------------------------------------------------------------
