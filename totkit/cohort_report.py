@@ -29,21 +29,17 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from totkit.i18n import format_date, format_number, format_percent, t
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
 
     from totkit.dashboard import Dashboard
 
 FORMATS = ("xlsx", "html")
 TEMPLATE = "cohort.html.j2"
-REPORTS = "reports"
-MAX_SHEET_TITLE = 31
 WIDTHS = {"code": 14, "number": 11, "percent": 10, "date": 12, "text": 26, "long": 48}
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
@@ -330,6 +326,7 @@ def cohort_xlsx(dashboard: Dashboard, lang: str = "id", *,
     from openpyxl import Workbook
 
     from totkit.exports.safe import xml_text
+    from totkit.exports.xlsx import sheet_title
 
     report = progress or _no_progress
     report(0.0, t("dashboard.export.tables", lang))
@@ -340,7 +337,7 @@ def cohort_xlsx(dashboard: Dashboard, lang: str = "id", *,
     for number, sheet in enumerate(sheets):
         report(0.1 + 0.8 * number / len(sheets),
                t("dashboard.export.sheet", lang, sheet=sheet.title))
-        _fill(book.create_sheet(_sheet_title(sheet.title, titles)), sheet)
+        _fill(book.create_sheet(sheet_title(sheet.title, titles)), sheet)
     report(0.9, t("dashboard.export.saving", lang))
     properties = book.properties
     properties.creator = "totkit"
@@ -351,20 +348,6 @@ def cohort_xlsx(dashboard: Dashboard, lang: str = "id", *,
     report(1.0, t("dashboard.export.done", lang))
     return buffer.getvalue()
 
-
-def _sheet_title(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet title: no ``[]:*?/\\``, at most 31 characters."""
-    from totkit.exports.safe import xml_text
-
-    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in xml_text(title)).strip("' ")
-    cleaned = cleaned[:MAX_SHEET_TITLE] or "Sheet"
-    candidate, number = cleaned, 1
-    while candidate.lower() in taken:
-        number += 1
-        suffix = f" ({number})"
-        candidate = cleaned[: MAX_SHEET_TITLE - len(suffix)] + suffix
-    taken.add(candidate.lower())
-    return candidate
 
 
 def _fill(worksheet: Any, sheet: Sheet) -> None:
@@ -485,9 +468,11 @@ def cohort_html(dashboard: Dashboard, lang: str = "id", *, progress: Progress | 
         "shown": shown,
         "version": __version__,
     }
-    folders = tuple(str(folder) for folder in _report_folders(templates))
+    from totkit.exports.html import environment, report_folders
+
+    folders = tuple(str(folder) for folder in report_folders(templates))
     try:
-        text = _environment(folders).get_template(TEMPLATE).render(context)
+        text = environment(folders).get_template(TEMPLATE).render(context)
     except TemplateError as exc:
         from totkit.errors import InputError
 
@@ -500,27 +485,7 @@ def cohort_html(dashboard: Dashboard, lang: str = "id", *, progress: Progress | 
     return text
 
 
-def _report_folders(templates: Path | None) -> list[Path]:
-    """The templates folder in use, then the shipped one (each's ``reports``)."""
-    from totkit.paths import default_templates_dir, templates_dir
 
-    folders = [(templates or templates_dir()) / REPORTS, default_templates_dir() / REPORTS]
-    return list(dict.fromkeys(folder.resolve() for folder in folders if folder.is_dir()))
-
-
-@lru_cache(maxsize=8)
-def _environment(folders: tuple[str, ...]) -> Environment:
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    return SandboxedEnvironment(
-        loader=FileSystemLoader(list(folders)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _inline(svg: str) -> str:

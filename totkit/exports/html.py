@@ -52,9 +52,9 @@ def render(report: Report, template: str = TEMPLATE) -> str:
     """``report`` rendered with ``template`` (a name in the reports folders)."""
     from jinja2 import TemplateError
 
-    environment = _environment(tuple(str(folder) for folder in report_folders(report.templates)))
+    jinja = environment(tuple(str(folder) for folder in report_folders(report.templates)))
     try:
-        return environment.get_template(template).render(_context(report))
+        return jinja.get_template(template).render(_context(report))
     except TemplateError as exc:
         raise _template_error(exc, template) from None
 
@@ -69,7 +69,7 @@ def report_folders(templates: Path | None = None) -> list[Path]:
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[str, ...]) -> Environment:
+def environment(folders: tuple[str, ...]) -> Environment:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 

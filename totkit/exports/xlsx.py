@@ -36,7 +36,7 @@ def write(report: Report) -> bytes:
     book.remove(book.active)
     titles: set[str] = set()
     for table in report.tables:
-        sheet = book.create_sheet(_sheet_title(table.title, titles))
+        sheet = book.create_sheet(sheet_title(table.title, titles))
         _fill(sheet, table)
     properties = book.properties
     properties.creator = "totkit"
@@ -51,7 +51,7 @@ def write(report: Report) -> bytes:
     return stamped(buffer.getvalue(), report.now)
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
+def sheet_title(title: str, taken: set[str]) -> str:
     """A valid, unique sheet title: no ``[]:*?/\\``, at most 31 characters."""
     cleaned = "".join(" " if char in '[]:*?/\\' else char for char in xml_text(title)).strip("' ")
     cleaned = cleaned[:MAX_SHEET_TITLE] or "Sheet"
