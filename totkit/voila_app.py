@@ -44,6 +44,8 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from totkit.i18n import LANGUAGES, t
+
 KERNEL_ID = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
 
 
@@ -148,6 +150,10 @@ class TotkitVoila(Voila):
 
     def init_settings(self) -> dict:
         self.voila_configuration.multi_kernel_manager_class = TotkitKernelManager
+        # Shown under a failed or timed-out cell (no traceback): one page, both languages.
+        both = " / ".join(t("serve.page_error", lang) for lang in LANGUAGES)
+        self.config.VoilaExecutor.cell_error_instruction = both
+        self.config.VoilaExecutor.cell_timeout_instruction = both
         if self.preheat_pools:  # before Voilà builds the kernel manager from the config
             self.config.VoilaKernelManager.kernel_pools_config = kernel_pools(
                 self.preheat_pools)
