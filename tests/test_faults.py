@@ -1,6 +1,9 @@
 """Faults: a save killed half way, two tabs, 30 processes at once, and a database that is
 read-only, full, locked or damaged; `totkit backup` and `totkit restore`.
 
+The kill, two-tab and 30-process tests run on PostgreSQL too when ``TOTKIT_TEST_PG`` is set
+(marked ``backends``); the rest are about SQLite's file.
+
 The module is also the child program of the kill tests: ``python -m tests.test_faults``.
 """
 
@@ -31,6 +34,7 @@ from totkit.store import engine as store_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "diagnostic"
+both = pytest.mark.backends  # SQLite, and PostgreSQL when TOTKIT_TEST_PG is set
 
 
 def payload(version: int) -> dict:
@@ -61,6 +65,12 @@ def versions(store: Store, workbook_id: str, section: str = SECTION) -> list[int
 def integrity(path: Path) -> list[tuple]:
     with sqlite3.connect(path) as raw:
         return raw.execute("PRAGMA integrity_check").fetchall()
+
+
+def check_file(store: Store) -> None:
+    """SQLite's own check of the file; a server (PostgreSQL) keeps no file of ours to check."""
+    if store.url.startswith("sqlite:"):
+        assert integrity(db_file(store)) == [("ok",)]
 
 
 # -- the child program -----------------------------------------------------------------------
@@ -117,7 +127,7 @@ def check_after_kill(url: str, folder: Path, workbook_id: str, reported: int) ->
         for revision in history:
             assert revision.data == stored(payload(revision.version))
             assert revision.based_on == revision.version - 1
-        assert integrity(db_file(store)) == [("ok",)]
+        check_file(store)
         latest = store.load_workbook(workbook_id).versions[SECTION]
         assert latest == len(found)
         new = store.save_section(workbook_id, SECTION, payload(latest + 1), latest)
@@ -127,6 +137,7 @@ def check_after_kill(url: str, folder: Path, workbook_id: str, reported: int) ->
         store.close()
 
 
+@both
 def test_a_save_killed_at_random_points_leaves_the_last_complete_revision(store, joined,
                                                                           tmp_path):
     wid = joined.workbook_id
@@ -141,6 +152,7 @@ def test_a_save_killed_at_random_points_leaves_the_last_complete_revision(store,
     assert saved >= 10
 
 
+@both
 def test_a_save_killed_inside_its_transaction_writes_nothing_and_leaves_no_lock(
         store, joined, tmp_path):
     wid = joined.workbook_id
@@ -154,13 +166,14 @@ def test_a_save_killed_inside_its_transaction_writes_nothing_and_leaves_no_lock(
     started = time.monotonic()
     assert again.save_section(wid, SECTION, payload(2), 1) == 2
     assert time.monotonic() - started < 5  # the dead process's lock went with it
-    assert integrity(db_file(again)) == [("ok",)]
+    check_file(again)
     again.close()
 
 
 # -- two tabs on one section -------------------------------------------------------------------
 
 
+@both
 def test_the_second_tab_gets_its_text_back_and_keeping_it_loses_nothing(store, joined):
     wid = joined.workbook_id
     tab_one = store.load_section(wid, SECTION).version
@@ -240,6 +253,7 @@ def run_workers(function, jobs):  # type: ignore[no-untyped-def]
     return results
 
 
+@both
 @pytest.mark.slow
 def test_thirty_processes_each_on_its_own_workbook_keep_every_revision(store, workshop,
                                                                        tmp_path):
@@ -255,10 +269,11 @@ def test_thirty_processes_each_on_its_own_workbook_keep_every_revision(store, wo
         assert [r.version for r in history] == accepted
         assert [r.data["reflection"] for r in history] == [
             f"worker {worker} revision {i}" for i in range(REVISIONS)]
-    assert integrity(db_file(check)) == [("ok",)]
+    check_file(check)
     check.close()
 
 
+@both
 @pytest.mark.slow
 def test_thirty_processes_on_one_section_keep_every_accepted_revision_without_a_gap(
         store, joined, tmp_path):

@@ -14,7 +14,10 @@ from totkit.store.engine import HEAD_REVISION, current_revision, make_engine, up
 from totkit.store.schema import attempts
 from totkit.store.store import ATTEMPT_LIMITS, utcnow
 
+both = pytest.mark.backends  # SQLite, and PostgreSQL when TOTKIT_TEST_PG is set
 
+
+@both
 def test_wrong_resume_codes_are_slowed_per_workshop(store, workshop, joined):
     limit, _window = ATTEMPT_LIMITS["resume"]
     for _ in range(limit):
@@ -31,6 +34,7 @@ def test_wrong_resume_codes_are_slowed_per_workshop(store, workshop, joined):
     assert caught.value.key == "error.wrong_resume_code"
 
 
+@both
 def test_the_window_ends_and_codes_work_again(store, workshop, joined):
     limit, window = ATTEMPT_LIMITS["resume"]
     for _ in range(limit):
@@ -41,6 +45,7 @@ def test_the_window_ends_and_codes_work_again(store, workshop, joined):
     assert store.open_session(store.resume(workshop.code, joined.resume_code))
 
 
+@both
 def test_wrong_facilitator_keys_are_slowed(store, workshop):
     limit, _window = ATTEMPT_LIMITS["facilitator"]
     for _ in range(limit):
@@ -51,6 +56,7 @@ def test_wrong_facilitator_keys_are_slowed(store, workshop):
     assert caught.value.key == "error.too_many_attempts"
 
 
+@both
 def test_delete_a_workbook_leaves_the_others(store, workshop, joined, row_counts):
     other = store.join(workshop.code, {"name": "Budi"})
     store.save_section(joined.workbook_id, "diagnostic", {"answers": {"a": 1}}, 0)
@@ -64,6 +70,7 @@ def test_delete_a_workbook_leaves_the_others(store, workshop, joined, row_counts
         store.delete_workbook(joined.workbook_id)
 
 
+@both
 def test_purge_deletes_only_old_workshops(store):
     today = date(2027, 6, 1)
     old = store.create_workshop("Old", start_date=date(2026, 1, 5), end_date=date(2026, 1, 9))
@@ -75,10 +82,11 @@ def test_purge_deletes_only_old_workshops(store):
     assert store.workshop_id(recent.code)
 
 
-def test_cli_delete_needs_the_key_and_purge(tmp_path, monkeypatch, capsys):
+@both
+def test_cli_delete_needs_the_key_and_purge(store_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TOTKIT_LANG", "en")
     monkeypatch.setenv("TOTKIT_DATA", str(tmp_path))
-    monkeypatch.setenv("TOTKIT_DB", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.setenv("TOTKIT_DB", store_url)
     store = Store()
     created = store.create_workshop("TOT 2025", end_date=date.today() - timedelta(days=400),
                                     start_date=date.today() - timedelta(days=404))
@@ -92,9 +100,10 @@ def test_cli_delete_needs_the_key_and_purge(tmp_path, monkeypatch, capsys):
     assert store.list_workshops() == []
 
 
-def test_migration_from_the_previous_version_keeps_the_data(tmp_path):
+@both
+def test_migration_from_the_previous_version_keeps_the_data(store_url):
     """A store made at revision 0001 (before attempts were counted) upgrades in place."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    engine = make_engine(store_url)
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     with engine.begin() as conn:
@@ -107,3 +116,4 @@ def test_migration_from_the_previous_version_keeps_the_data(tmp_path):
         conn.execute(insert(attempts).values(workshop_id=1, kind="resume",
                                              window_start=utcnow(), failures=1))
         assert conn.execute(select(attempts.c.failures)).scalar() == 1
+    engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import OperationalError
 
 from totkit.errors import ConflictError, InputError
@@ -17,8 +17,12 @@ from totkit.store.engine import (
     make_engine,
     upgrade,
 )
+from totkit.store.schema import metadata
+
+both = pytest.mark.backends  # SQLite, and PostgreSQL when TOTKIT_TEST_PG is set
 
 
+@both
 def test_every_save_is_a_new_revision(store, joined):
     first = store.save_section(joined.workbook_id, "diagnostic", {"answers": {"a": 1}}, 0)
     second = store.save_section(joined.workbook_id, "diagnostic", {"answers": {"a": 2}}, first)
@@ -30,6 +34,7 @@ def test_every_save_is_a_new_revision(store, joined):
     assert store.load_section(joined.workbook_id, "diagnostic").data["answers"] == {"a": 2}
 
 
+@both
 def test_stale_save_of_the_same_section_conflicts_and_keeps_both_texts(store, joined):
     wid = joined.workbook_id
     store.save_section(wid, "diagnostic", {"reflection": "tab one"}, 0)
@@ -41,6 +46,7 @@ def test_stale_save_of_the_same_section_conflicts_and_keeps_both_texts(store, jo
     assert "revision 1" in caught.value.message("en")
 
 
+@both
 def test_saves_of_different_sections_never_conflict(store, joined):
     wid = joined.workbook_id
     profile_version = store.load_section(wid, "profile").version
@@ -53,6 +59,7 @@ def test_saves_of_different_sections_never_conflict(store, joined):
     assert workbook.versions == {"profile": new, "diagnostic": 1, "gaps": 1}
 
 
+@both
 def test_restore_makes_an_old_revision_latest_and_keeps_history(store, joined):
     wid = joined.workbook_id
     store.save_section(wid, "diagnostic", {"reflection": "first"}, 0)
@@ -65,6 +72,7 @@ def test_restore_makes_an_old_revision_latest_and_keeps_history(store, joined):
         store.restore(wid, "diagnostic", 42, based_on=3)
 
 
+@both
 def test_invalid_section_data_writes_nothing(store, joined, row_counts):
     before = row_counts()
     with pytest.raises(InputError) as caught:
@@ -75,15 +83,48 @@ def test_invalid_section_data_writes_nothing(store, joined, row_counts):
     assert row_counts() == before
 
 
-def test_migration_from_an_empty_database(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+@both
+def test_migration_from_an_empty_database(store_url):
+    engine = make_engine(store_url)
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
     tables = set(inspect(engine).get_table_names())
-    assert {"workshops", "workbooks", "revisions", "sessions", "alembic_version"} <= tables
+    assert set(metadata.tables) | {"alembic_version"} == tables
     upgrade(engine)  # a second open is a no-op
     assert current_revision(engine) == HEAD_REVISION
+    engine.dispose()
+
+
+def earlier_revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    walked = ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    return sorted(script.revision for script in walked if script.revision != HEAD_REVISION)
+
+
+@both
+@pytest.mark.parametrize("revision", earlier_revisions())
+def test_migration_from_every_earlier_version_keeps_the_data(store_url, tmp_path, revision):
+    """A store left at any earlier schema upgrades in place, and what it held still opens."""
+    engine = make_engine(store_url)
+    upgrade(engine, revision)
+    assert current_revision(engine) == revision
+    made = Store(store_url, folder=tmp_path)
+    made._engine = engine  # the store as that version wrote it (tables of 0001 onwards)
+    workshop = made.create_workshop("Lama")
+    joined = made.join(workshop.code, {"name": "Sri"})
+    made.save_section(joined.workbook_id, "diagnostic", {"reflection": "lama"}, 0)
+    engine.dispose()
+    upgraded = Store(store_url, folder=tmp_path)
+    assert current_revision(upgraded.engine) == HEAD_REVISION
+    assert set(inspect(upgraded.engine).get_table_names()) == (
+        set(metadata.tables) | {"alembic_version"})
+    token = upgraded.resume(workshop.code, joined.resume_code)
+    assert upgraded.open_session(token) == joined.workbook_id
+    assert upgraded.load_workbook(joined.workbook_id).diagnostic.reflection == "lama"
+    assert upgraded.save_section(joined.workbook_id, "diagnostic", {"reflection": "baru"}, 1) == 2
+    upgraded.close()
 
 
 def test_head_revision_constant_matches_alembic():
@@ -119,3 +160,69 @@ def test_writes_take_the_lock_at_begin(store, tmp_path):
         blocker.execute("ROLLBACK")
         blocker.close()
     assert [w.title for w in store.list_workshops()] == ["A"]
+
+
+@both
+def test_codes_keys_and_session_tokens(store, workshop, joined):
+    from datetime import timedelta
+
+    from totkit.errors import AccessDenied
+    from totkit.store.store import utcnow
+
+    token = store.resume(workshop.code.lower(), joined.resume_code.replace("-", " "))
+    assert store.open_session(token) == store.open_session(joined.token) == joined.workbook_id
+    assert store.check_facilitator_key(workshop.code, workshop.key) == workshop.id
+    for wrong in (lambda: store.resume(workshop.code, "salah-kode-ini"),
+                  lambda: store.check_facilitator_key(workshop.code, "AAAA-BBBB-CCCC-DDDD"),
+                  lambda: store.open_session("forged-token")):
+        with pytest.raises(AccessDenied):
+            wrong()
+    store.expire_session(token, utcnow() - timedelta(seconds=1))
+    with pytest.raises(AccessDenied) as caught:
+        store.open_session(token)
+    assert caught.value.key == "error.session_expired"
+    assert store.open_session(joined.token) == joined.workbook_id  # the other one still works
+    new_code = store.reissue_resume_code(workshop.id, joined.workbook_id)
+    assert store.open_session(store.resume(workshop.code, new_code)) == joined.workbook_id
+    with pytest.raises(InputError) as caught:
+        store.create_workshop("Copy", code=workshop.code)
+    assert caught.value.key == "error.workshop_code_taken"
+
+
+@both
+def test_wrong_codes_at_the_same_moment_are_all_counted(store, workshop, joined):
+    """Each failure is one atomic UPDATE, so none is lost between two writers (on a
+    server without table locks too)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from totkit.errors import AccessDenied
+    from totkit.store.schema import attempts
+
+    def guess(_n: int) -> str:
+        try:
+            store.resume(workshop.code, "salah-kode-ini")
+        except AccessDenied as error:
+            return error.key
+        return "opened"
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(guess, range(24)))
+    assert keys == ["error.wrong_resume_code"] * 24
+    with store.engine.connect() as conn:
+        failures = conn.execute(select(attempts.c.failures)).scalar_one()
+    assert failures == 24
+
+
+@both
+def test_stores_opened_at_once_on_an_empty_database_migrate_once(store_url, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_one(_n: int) -> str | None:
+        opened = Store(store_url, folder=tmp_path)
+        try:
+            return current_revision(opened.engine)
+        finally:
+            opened.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(open_one, range(6))) == [HEAD_REVISION] * 6

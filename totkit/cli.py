@@ -185,6 +185,14 @@ def build_parser() -> Parser:
     restore = commands.add_parser("restore", help=t("cli.restore", lang))
     restore.add_argument("path", type=Path, metavar="BACKUP", help=t("cli.restore_path", lang))
     restore.add_argument("--db", type=database_url, help=t("cli.db", lang))
+
+    store = commands.add_parser("store", help=t("cli.store", lang))
+    store_commands = store.add_subparsers(dest="store_command", parser_class=Parser)
+    store_copy = store_commands.add_parser("copy", help=t("cli.store_copy", lang))
+    store_copy.add_argument("--from", dest="source", metavar="URL", type=database_url,
+                            required=True, help=t("cli.store_from", lang))
+    store_copy.add_argument("--to", dest="target", metavar="URL", type=database_url,
+                            required=True, help=t("cli.store_to", lang))
     return parser
 
 
@@ -512,6 +520,26 @@ def run_restore(args: argparse.Namespace, lang: str) -> None:
         print(t("cli.restore_kept", lang, kept=str(restored.kept[0])))
 
 
+def run_store(args: argparse.Namespace, lang: str) -> None:
+    from totkit.access import SECRET_FILE
+    from totkit.paths import data_dir
+    from totkit.store.copy import copy_store
+
+    report = copy_store(args.source, args.target)
+    if report.total:
+        print(t("cli.store_copied", lang, source=report.source, target=report.target,
+                **report.copied))
+    else:
+        print(t("cli.store_copy_nothing", lang, source=report.source, target=report.target))
+    if report.differing:
+        listed = ", ".join(f"{wid} {section} {version}"
+                           for wid, section, version in report.differing[:10])
+        print(t("cli.store_copy_differing", lang, count=len(report.differing),
+                target=report.target, revisions=listed), file=sys.stderr)
+    print(t("cli.store_copy_secret", lang, secret=str(data_dir() / SECRET_FILE),
+            target=report.target))
+
+
 COMMANDS = {
     "serve": run_serve,
     "workshop": run_workshop,
@@ -527,6 +555,7 @@ COMMANDS = {
     "cohort": run_cohort,
     "backup": run_backup,
     "restore": run_restore,
+    "store": run_store,
 }
 
 

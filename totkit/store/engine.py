@@ -1,5 +1,6 @@
 """Creating the SQLAlchemy engine, checking a SQLite file and bringing its schema to the latest
-migration; telling the user why SQLite refused (read-only, full, busy, damaged)."""
+migration; telling the user why the database refused: SQLite (read-only, full, busy, damaged)
+or a server such as PostgreSQL (not answering, login refused, no such database)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,22 @@ READ_ONLY = "totkit_read_only"
 # SQLite's own URI parameters (https://sqlite.org/uri.html); pysqlite passes them on only
 # when the URL also says uri=true, and otherwise ignores them with a mere warning.
 SQLITE_URI_PARAMETERS = ("mode", "cache", "immutable", "nolock", "psow", "vfs", "modeof")
+# Seconds a database server may take to accept a connection before the store gives up.
+CONNECT_TIMEOUT_S = 10
+# How a database server says why it refused (PostgreSQL's SQLSTATE codes and classes, then
+# libpq's words for the cases that come without a code: most failures to connect).
+LOGIN_STATES = ("28",)  # invalid authorization: unknown user, wrong password
+LOGIN_WORDS = ("password authentication failed", "no password supplied", "authentication fail")
+MISSING_STATES = ("3D000",)  # invalid catalog name: no such database
+UNREACHABLE_STATES = ("08", "57P01", "57P02", "57P03")  # connection lost, server shut down
+UNREACHABLE_WORDS = (
+    "connection refused", "could not connect", "connection failed", "connection to server",
+    "server closed the connection", "connection is closed", "connection is lost",
+    "timeout expired", "could not translate host name", "failed to resolve host",
+    "terminating connection", "no route to host", "consuming input failed",
+)
+DENIED_STATES = ("42501",)  # insufficient privilege
+MIGRATION_LOCK = 0x746F746B  # "totk": PostgreSQL's advisory lock held while migrating
 
 
 def sqlite_url(url: str | URL) -> URL:
@@ -63,7 +80,7 @@ def describe(url: str | URL) -> str:
 def make_engine(url: str) -> Engine:
     parsed = sqlite_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(parsed)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +111,30 @@ def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _server_engine(url: URL) -> Engine:
+    """An engine on a database server: connections checked before use (a restarted server
+    is reconnected to), and a failure to reach the server or to log in raised as a
+    ``StoreError`` that names it (``server_error``), wherever it happens.
+
+    A plain ``postgresql://`` URL uses psycopg 3 (totkit's dependency), not psycopg2."""
+    connect_args = {}
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):  # type: ignore[no-untyped-def]
+        if context.is_pre_ping:  # a stale pooled connection: SQLAlchemy reconnects
+            return
+        error = server_error(context.original_exception, url)
+        if error is not None:
+            raise error
+
+    return engine
 
 
 def open_engine(url: str) -> Engine:
@@ -136,9 +177,34 @@ def check_sqlite_file(engine: Engine) -> None:
         raise StoreError("error.store_corrupt", database=str(path))
 
 
+def server_error(exc: BaseException, url: str | URL) -> StoreError | None:
+    """The ``StoreError`` for a database server that cannot be reached, refuses the login or
+    has no such database, naming the URL without its password; None for any other error
+    (and for SQLite, which has no server)."""
+    original = getattr(exc, "orig", None) or exc
+    if isinstance(original, sqlite3.Error) or make_url(url).get_backend_name() == "sqlite":
+        return None
+    state = str(getattr(original, "sqlstate", "") or "")
+    said = str(original).lower()
+    shown = describe(url)
+    database = make_url(url).database or ""
+    if state.startswith(LOGIN_STATES) or any(word in said for word in LOGIN_WORDS) or (
+            'role "' in said and "does not exist" in said):
+        return StoreError("error.store_login", url=shown, user=make_url(url).username or "")
+    if state.startswith(MISSING_STATES) or ('database "' in said and "does not exist" in said):
+        return StoreError("error.store_missing", url=shown, name=database)
+    if state.startswith(UNREACHABLE_STATES) or any(word in said for word in UNREACHABLE_WORDS):
+        return StoreError("error.store_unreachable", url=shown)
+    return None
+
+
 def store_error(exc: BaseException, url: str, *, opening: bool = False) -> StoreError:
     """The ``StoreError`` that tells the user why the database refused, naming it."""
+    server = server_error(exc, url)
+    if server is not None:
+        return server
     original = getattr(exc, "orig", None) or exc
+    state = str(getattr(original, "sqlstate", "") or "")
     name = str(getattr(original, "sqlite_errorname", "") or "")
     said = str(original).lower()
     database = describe(url)
@@ -146,6 +212,12 @@ def store_error(exc: BaseException, url: str, *, opening: bool = False) -> Store
     def is_(codes: tuple[str, ...], words: tuple[str, ...]) -> bool:
         return name.startswith(codes) or any(word in said for word in words)
 
+    if state.startswith(DENIED_STATES):
+        return StoreError("error.store_denied", url=database)
+    if state == "25006":  # PostgreSQL: a read-only transaction (a standby, or made so)
+        return StoreError("error.store_read_only", database=database)
+    if state == "53100":  # PostgreSQL: disk full
+        return StoreError("error.store_full", database=database)
     if is_(("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "not a database")):
         return StoreError("error.store_corrupt", database=database)
     if is_(("SQLITE_READONLY",), ("readonly database", "read-only")):
@@ -185,6 +257,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Stores opened at once on an empty database (kernels, workers) migrate one after
+            # the other; Alembic then reads the version the one before left.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Engine,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from totkit import access
 from totkit.errors import AccessDenied, ConflictError, InputError, StoreError
 from totkit.model import SECTIONS, Part, Profile, Workbook, parse, parse_section
 from totkit.paths import data_dir
+from totkit.store import engine as store_engine
 from totkit.store.engine import open_engine, reader, store_error
 from totkit.store.schema import attempts, revisions, sessions, workbooks, workshops
 
-# The ids totkit gives (uuid4 hex), and any plain id; a path, markup or 100k text is not one.
-WORKBOOK_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The ids totkit gives (uuid4 hex), and any plain id that fits the column (String(32): a
+# server such as PostgreSQL refuses a longer one); a path, markup or 100k text is not one.
+WORKBOOK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 TIMEZONES = ("WIB", "WITA", "WIT")
+# The pauses of SQLite's busy handler (sqliteDefaultBusyCallback), in seconds: how a save
+# on PostgreSQL waits for another save of the same section (``_take_turns``).
+TURN_WAITS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
+TRY_TURN = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))")
 # Failures allowed per workshop and window before further attempts are refused until the
 # window ends. A workshop of 30 mistypes codes now and then; guessing a three-word code
 # (192^3 = 7 million) at 30 tries in 10 minutes would take about 4 years.
@@ -409,6 +428,7 @@ class Store:
         try:
             with engine.begin() as conn:
                 self._check_workbook(conn, workbook_id)
+                _take_turns(conn, workbook_id, section, self.url)
                 current = _latest_version(conn, workbook_id, section)
                 if current != based_on:
                     raise ConflictError(section, based_on, current, payload)
@@ -578,25 +598,28 @@ class Store:
             raise AccessDenied("error.too_many_attempts", field=field, minutes=minutes)
 
     def _fail(self, workshop_id: int, kind: str) -> None:
+        """Count one failure: a single UPDATE (atomic on a server without table locks too:
+        two failures at once both count), or the first row of the workshop and kind."""
         _limit, window = ATTEMPT_LIMITS[kind]
-        now = utcnow()
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                select(attempts.c.window_start, attempts.c.failures).where(
-                    attempts.c.workshop_id == workshop_id, attempts.c.kind == kind
-                )
-            ).first()
-            if row is None:
-                conn.execute(insert(attempts).values(workshop_id=workshop_id, kind=kind,
-                                                     window_start=now, failures=1))
-            elif _aware(row.window_start) + window <= now:
-                conn.execute(update(attempts).where(attempts.c.workshop_id == workshop_id,
-                                                    attempts.c.kind == kind)
-                             .values(window_start=now, failures=1))
-            else:
-                conn.execute(update(attempts).where(attempts.c.workshop_id == workshop_id,
-                                                    attempts.c.kind == kind)
-                             .values(failures=row.failures + 1))
+        for _attempt in range(3):
+            now = utcnow()
+            ended = attempts.c.window_start <= now - window
+            restart = literal(now, attempts.c.window_start.type)
+            try:
+                with self.engine.begin() as conn:
+                    counted = conn.execute(
+                        update(attempts)
+                        .where(attempts.c.workshop_id == workshop_id, attempts.c.kind == kind)
+                        .values(failures=case((ended, 1), else_=attempts.c.failures + 1),
+                                window_start=case((ended, restart),
+                                                  else_=attempts.c.window_start))
+                    ).rowcount
+                    if not counted:
+                        conn.execute(insert(attempts).values(
+                            workshop_id=workshop_id, kind=kind, window_start=now, failures=1))
+                return
+            except IntegrityError:  # another failure inserted the row first: count on it
+                continue
 
     def delete_workbook(self, workbook_id: str) -> None:
         """Delete a workbook with every revision and session (the planner's own choice)."""
@@ -628,6 +651,29 @@ def open_store(url: str | None = None, folder: Path | None = None) -> Store:
 def _check_section(section: str) -> None:
     if section not in SECTIONS:
         raise InputError("error.unknown_section", field="section", section=section)
+
+
+def _take_turns(conn: Any, workbook_id: str, section: str, url: str) -> None:
+    """On PostgreSQL, saves of one section of one workbook take turns, as every write does on
+    SQLite (``BEGIN IMMEDIATE``), and wait for their turn the way SQLite's busy handler does:
+    trying again after short, growing pauses (``TURN_WAITS``), up to the same timeout, then
+    ``StoreError("error.store_locked")``. A stale save then reads the newer version and fails
+    at once with ``ConflictError`` (it does not wait on the unique constraint for the other
+    save's commit), and the writer that just saved is not made to queue behind every stale
+    one. The lock is PostgreSQL's advisory lock, held until the transaction ends; other
+    sections and workbooks never wait for it."""
+    if conn.dialect.name != "postgresql":
+        return
+    key = {"key": f"totkit/{workbook_id}/{section}"}
+    waited, limit = 0.0, store_engine.BUSY_TIMEOUT_MS / 1000
+    for pause in itertools.chain(TURN_WAITS, itertools.repeat(TURN_WAITS[-1])):
+        if conn.execute(TRY_TURN, key).scalar():
+            return
+        if waited >= limit:
+            raise StoreError("error.store_locked", database=store_engine.describe(url),
+                             seconds=f"{limit:g}")
+        time.sleep(pause)
+        waited += pause
 
 
 def _latest_version(conn: Any, workbook_id: str, section: str) -> int:
@@ -685,6 +731,8 @@ def _clean_text(value: str, field: str, max_length: int) -> str:
         cleaned.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: bytes that were never UTF-8 text
         raise InputError("error.not_text", field=field) from None
+    if "\x00" in cleaned:  # no text holds one, and PostgreSQL refuses to store it
+        raise InputError("error.not_text", field=field)
     return cleaned
 
 
