@@ -329,6 +329,32 @@ def test_a_read_only_database_reads_and_refuses_a_save_clearly(store, joined, tm
     assert versions(Store(store.url, folder=tmp_path), wid) == [1]
 
 
+def test_a_read_only_database_refuses_joining_resuming_and_new_workshops_clearly(
+        store, workshop, joined, tmp_path):
+    """Every write, not only a save: joining, resuming (a new session), a new workshop, a
+    new facilitator key and a reissued resume code name the fault instead of crashing."""
+    path = db_file(store)
+    store.close()
+    before = digest(path)
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true", folder=tmp_path)
+    profile = {"name": "Sri", "role": "Guru", "institution": "SDN 1"}
+    writes = {
+        "join": lambda: read_only.join(workshop.code, profile),
+        "resume": lambda: read_only.resume(workshop.code, joined.resume_code),
+        "create_workshop": lambda: read_only.create_workshop("TOT Literasi"),
+        "reset_facilitator_key": lambda: read_only.reset_facilitator_key(workshop.code),
+        "reissue_resume_code": lambda: read_only.reissue_resume_code(workshop.id,
+                                                                     joined.workbook_id),
+    }
+    for name, write in writes.items():
+        with pytest.raises(StoreError) as caught:
+            write()
+        assert caught.value.key == "error.store_read_only", name
+        assert_names_the_file(caught.value, path)
+    read_only.close()
+    assert digest(path) == before
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
                     reason="root writes to a read-only file anyway")
 def test_a_file_without_write_permission_refuses_a_save_clearly(store, joined, tmp_path):

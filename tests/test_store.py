@@ -6,9 +6,8 @@ import sqlite3
 
 import pytest
 from sqlalchemy import event, inspect, select
-from sqlalchemy.exc import OperationalError
 
-from totkit.errors import ConflictError, InputError
+from totkit.errors import ConflictError, InputError, StoreError
 from totkit.store import Store
 from totkit.store.engine import (
     HEAD_REVISION,
@@ -154,8 +153,10 @@ def test_writes_take_the_lock_at_begin(store, tmp_path):
             impatient.engine, "connect", lambda conn, _r: conn.execute("PRAGMA busy_timeout=100")
         )
         impatient.engine.dispose()  # reconnect with the short timeout
-        with pytest.raises(OperationalError, match="locked"):
+        with pytest.raises(StoreError) as caught:  # the lock's fault, said plainly
             impatient.create_workshop("B")
+        assert caught.value.key == "error.store_locked"
+        assert isinstance(caught.value.__cause__.orig, sqlite3.OperationalError)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()

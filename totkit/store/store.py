@@ -8,6 +8,8 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -148,6 +150,19 @@ class Store:
 
     # -- workshops --------------------------------------------------------------------------
 
+
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """A write transaction. A database fault (read-only, full, busy, damaged, a server
+        gone) becomes a ``StoreError`` naming it; an ``IntegrityError`` passes through, for
+        the caller to turn into a conflict or a taken code. Nothing is written either way."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise store_error(exc, self.url) from exc
     def create_workshop(
         self,
         title: str,
@@ -177,7 +192,7 @@ class Store:
             "created_at": utcnow(),
         }
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 workshop_id = conn.execute(insert(workshops).values(row)).inserted_primary_key[0]
         except IntegrityError:
             raise InputError("error.workshop_code_taken", field="workshop_code") from None
@@ -221,7 +236,7 @@ class Store:
     def delete_workshop(self, code: str) -> bool:
         """Delete a workshop with every workbook, revision and session; False if none."""
         digest = self._digest("workshop", access.normalize_workshop_code(code))
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             workshop_id = conn.execute(
                 select(workshops.c.id).where(workshops.c.code_digest == digest)
             ).scalar()
@@ -231,7 +246,7 @@ class Store:
         return True
 
     def _delete_workshop_id(self, workshop_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             owned = select(workbooks.c.id).where(workbooks.c.workshop_id == workshop_id)
             conn.execute(delete(sessions).where(sessions.c.workbook_id.in_(owned)))
             conn.execute(delete(revisions).where(revisions.c.workbook_id.in_(owned)))
@@ -244,7 +259,7 @@ class Store:
         workshop_id = self.workshop_id(code)
         key = access.new_facilitator_key()
         digest = self._digest("facilitator", access.normalize_key(key))
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(update(workshops).where(workshops.c.id == workshop_id)
                          .values(key_digest=digest))
         return key
@@ -256,7 +271,7 @@ class Store:
             code = access.new_resume_code()
             digest = self._digest(f"resume:{workshop_id}", code)
             try:
-                with self.engine.begin() as conn:
+                with self._writing() as conn:
                     changed = conn.execute(
                         update(workbooks)
                         .where(workbooks.c.id == workbook_id,
@@ -315,7 +330,7 @@ class Store:
             new_id = workbook_id or uuid.uuid4().hex
             now = utcnow()
             try:
-                with self.engine.begin() as conn:
+                with self._writing() as conn:
                     conn.execute(
                         insert(workbooks).values(
                             id=new_id,
@@ -340,7 +355,7 @@ class Store:
         workshop_id = self.workshop_id(workshop_code)
         self._guard(workshop_id, "resume")
         digest = self._digest(f"resume:{workshop_id}", access.normalize_resume_code(resume_code))
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             workbook_id = conn.execute(
                 select(workbooks.c.id).where(
                     workbooks.c.workshop_id == workshop_id,
@@ -384,7 +399,7 @@ class Store:
         return token
 
     def expire_session(self, token: str, when: datetime | None = None) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 update(sessions)
                 .where(sessions.c.token_digest == self._digest("session", token))
@@ -424,9 +439,8 @@ class Store:
         known_id(workbook_id)
         part = data if isinstance(data, Part) else parse_section(section, data)
         payload = part.model_dump(mode="json")
-        engine = self.engine
         try:
-            with engine.begin() as conn:
+            with self._writing() as conn:
                 self._check_workbook(conn, workbook_id)
                 _take_turns(conn, workbook_id, section, self.url)
                 current = _latest_version(conn, workbook_id, section)
@@ -436,8 +450,6 @@ class Store:
         except IntegrityError:
             # Another writer inserted the same version first (PostgreSQL, no table lock).
             raise ConflictError(section, based_on, based_on + 1, payload) from None
-        except DBAPIError as exc:
-            raise store_error(exc, self.url) from exc
         return current + 1
 
     def history(self, workbook_id: str, section: str) -> list[Revision]:
@@ -606,7 +618,7 @@ class Store:
             ended = attempts.c.window_start <= now - window
             restart = literal(now, attempts.c.window_start.type)
             try:
-                with self.engine.begin() as conn:
+                with self._writing() as conn:
                     counted = conn.execute(
                         update(attempts)
                         .where(attempts.c.workshop_id == workshop_id, attempts.c.kind == kind)
@@ -624,7 +636,7 @@ class Store:
     def delete_workbook(self, workbook_id: str) -> None:
         """Delete a workbook with every revision and session (the planner's own choice)."""
         known_id(workbook_id)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(delete(sessions).where(sessions.c.workbook_id == workbook_id))
             conn.execute(delete(revisions).where(revisions.c.workbook_id == workbook_id))
             gone = conn.execute(delete(workbooks).where(workbooks.c.id == workbook_id)).rowcount
