@@ -68,17 +68,22 @@ def _environment() -> dict:
 
 
 def _pyproject_requirements() -> dict[str, tuple[str, Requirement]]:
-    """Canonical name -> (group, requirement) for the runtime dependencies and the test extra."""
+    """Canonical name -> (group, requirement) for the runtime dependencies and the test and
+    hub extras (the test extra's ``totkit[hub]`` is the hub extra, listed once)."""
     project = _pyproject()["project"]
+    extras = project.get("optional-dependencies", {})
     groups = {
         "runtime": project.get("dependencies", []),
-        "test extra": project.get("optional-dependencies", {}).get("test", []),
+        "test extra": extras.get("test", []),
+        "hub extra": extras.get("hub", []),
     }
     found: dict[str, tuple[str, Requirement]] = {}
     for group, entries in groups.items():
         for entry in entries:
             requirement = Requirement(entry)
             name = canonicalize_name(requirement.name)
+            if name == "totkit":
+                continue
             assert name not in found, (
                 f"pyproject.toml lists {name} twice ({found[name][0]} and {group}); "
                 "keep one so environment.yml has one constraint to match"

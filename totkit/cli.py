@@ -87,6 +87,7 @@ def build_parser() -> Parser:
     serve.add_argument(
         "--preheat", type=int, default=0, metavar="N", help=t("cli.serve_preheat", lang)
     )
+    serve.add_argument("--hub", action="store_true", help=t("cli.serve_hub_option", lang))
 
     workshop = commands.add_parser("workshop", help=t("cli.workshop", lang))
     workshop_commands = workshop.add_subparsers(dest="workshop_command", parser_class=Parser)
@@ -210,6 +211,7 @@ def run_serve(args: argparse.Namespace, lang: str) -> None:
         templates=args.templates,
         open_browser=not args.no_browser,
         preheat=args.preheat,
+        hub=args.hub,
     )
     serve(options, lang)
 

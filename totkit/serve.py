@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from totkit.errors import InputError
+from totkit.hub import HubPlace, hub_place, hub_voila_args
 from totkit.i18n import t
 from totkit.paths import PACKAGE_DATA, data_dir, notebooks_dir
 
@@ -35,6 +36,7 @@ class ServeOptions:
     notebooks: Path | None = None  # another folder of apps (the benchmarks add a bare one)
     preheat_apps: tuple[str, ...] = PREHEAT_APPS  # notebooks (relative paths) with a pool
     voila_args: tuple[str, ...] = ()  # more Voila options (tests: a short cull timeout)
+    hub: bool = False  # one JupyterHub user's server: place and login from the hub
 
 
 def start_url(host: str, port: int, token: str | None = None) -> str:
@@ -42,14 +44,19 @@ def start_url(host: str, port: int, token: str | None = None) -> str:
     return f"{url}?token={token}" if token else url
 
 
-def voila_argv(options: ServeOptions) -> list[str]:
+def voila_argv(options: ServeOptions, place: HubPlace | None = None) -> list[str]:
     argv = [
         str(options.notebooks or notebooks_dir()),
-        f"--port={options.port}",
-        f"--Voila.ip={'0.0.0.0' if options.lan else '127.0.0.1'}",
         f"--Voila.config_file_paths={PACKAGE_DATA}",
         "--no-browser",
     ]
+    if place:
+        argv += hub_voila_args(place)
+    else:
+        argv += [
+            f"--port={options.port}",
+            f"--Voila.ip={'0.0.0.0' if options.lan else '127.0.0.1'}",
+        ]
     if options.token:
         argv.append(f"--token={options.token}")
     pools = pool_sizes(options)
@@ -118,29 +125,40 @@ def print_qr(url: str) -> None:
 
 def serve(options: ServeOptions, lang: str | None = None) -> None:
     """Start Voilà in this process; returns when the server stops."""
-    check_port_free(options.port, options.lan)
+    place = hub_place() if options.hub else None
+    if place is None:
+        check_port_free(options.port, options.lan)
     env = kernel_environment(options)
     os.environ.update(env)
     from totkit.store import open_store
 
     store = open_store(env["TOTKIT_DB"]).prepare()  # before any app opens it
     local = start_url("127.0.0.1", options.port, options.token)
-    print(t("cli.serve_url", lang, url=local))
+    if place:
+        print(t("cli.serve_hub", lang, user=place.user, prefix=place.prefix))
+    else:
+        print(t("cli.serve_url", lang, url=local))
     print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))
     print(pools_line(options, lang))
+    if not place:
+        welcome_facilitator(options, local, store, lang)
+    print(t("cli.serve_stop", lang))
+    sys.stdout.flush()
+    from totkit.voila_app import TotkitVoila
+
+    TotkitVoila.launch_instance(argv=voila_argv(options, place))
+
+
+def welcome_facilitator(options: ServeOptions, local: str, store, lang: str | None) -> None:
+    """The address planners join at (and its QR code); a browser opened on the start app."""
     if options.lan:
         joined = start_url(lan_address(), options.port, options.token)
         print(t("cli.serve_join", lang, url=joined))
         print_qr(joined)
     if not store.list_workshops():
         print(t("cli.serve_no_workshop", lang))
-    print(t("cli.serve_stop", lang))
-    sys.stdout.flush()
     if options.open_browser:
         threading.Thread(target=_open_when_ready, args=(options.port, local), daemon=True).start()
-    from totkit.voila_app import TotkitVoila
-
-    TotkitVoila.launch_instance(argv=voila_argv(options))
 
 
 def _open_when_ready(port: int, url: str, timeout: float = 60) -> None:

@@ -22,6 +22,11 @@ Two fixes to Voilà 0.5's behaviour for a workshop:
   pooled kernel would time out while waiting. Preheated kernels run without the executor's
   timeout, and the same limit is applied from the moment a page takes the kernel.
 
+Under JupyterHub (``TotkitVoila.hub``, set by ``totkit serve --hub``, see ``totkit.hub``),
+the identity of every request is the hub's OAuth login, checked here by JupyterHub's own
+identity provider: pages redirect to the hub's login, and a kernel websocket opened without
+the login of this server's user (another user's cookies, or none) is refused with 403.
+
 This module imports Voilà: only the server process imports it (``totkit.serve``).
 """
 
@@ -37,7 +42,7 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
-from traitlets import List, Unicode
+from traitlets import Bool, List, Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
@@ -81,9 +86,11 @@ class EntryHandler(JupyterHandler):
         query = self.request.query
         target = html.escape(self.url + (f"?{query}" if query else ""), quote=True)
         self.set_header("Cache-Control", "no-store")
-        self.finish(f'<!DOCTYPE html><html><head><meta charset="utf-8">'
-                    f'<meta http-equiv="refresh" content="0; url={target}"><title>totkit</title>'
-                    f'</head><body><a href="{target}">totkit</a></body></html>')
+        self.finish(
+            f'<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={target}"><title>totkit</title>'
+            f'</head><body><a href="{target}">totkit</a></body></html>'
+        )
 
 
 class ShutdownHandler(APIHandler):
@@ -129,8 +136,10 @@ class TotkitKernelManager(AsyncMappingKernelManager):
     manager on top of this class when kernels are preheated)."""
 
     async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
-        kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []),
-                                     f"--IPKernelApp.exec_lines={KERNEL_LOG_SETUP}"]
+        kwargs["extra_arguments"] = [
+            *kwargs.get("extra_arguments", []),
+            f"--IPKernelApp.exec_lines={KERNEL_LOG_SETUP}",
+        ]
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
 
 
@@ -148,15 +157,18 @@ class TotkitVoila(Voila):
         "--preheat_kernel=True); every other notebook gets none.",
     )
 
+    hub = Bool(False, config=True, help="Serve one JupyterHub user's apps behind the hub's login.")
+
     def init_settings(self) -> dict:
+        if self.hub:
+            self.identity_provider_class = hub_identity_provider()
         self.voila_configuration.multi_kernel_manager_class = TotkitKernelManager
         # Shown under a failed or timed-out cell (no traceback): one page, both languages.
         both = " / ".join(t("serve.page_error", lang) for lang in LANGUAGES)
         self.config.VoilaExecutor.cell_error_instruction = both
         self.config.VoilaExecutor.cell_timeout_instruction = both
         if self.preheat_pools:  # before Voilà builds the kernel manager from the config
-            self.config.VoilaKernelManager.kernel_pools_config = kernel_pools(
-                self.preheat_pools)
+            self.config.VoilaKernelManager.kernel_pools_config = kernel_pools(self.preheat_pools)
         settings = super().init_settings()
         if self.voila_configuration.preheat_kernel:
             limit_preheated_cells(self.kernel_manager, self.config, self.log)
@@ -169,7 +181,11 @@ class TotkitVoila(Voila):
             pattern, cls, *rest = handler
             if cls in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 continue  # the listing of the notebooks and its contents API
-            if cls is VoilaShutdownKernelHandler:
+            if not pattern.startswith(self.server_url):
+                # The identity provider's own pages (the hub's OAuth callback, logout):
+                # Voilà 0.5 adds them at the root, whatever its base_url.
+                handlers.append((url_path_join(self.base_url, pattern), cls, *rest))
+            elif cls is VoilaShutdownKernelHandler:
                 pattern = url_path_join(self.server_url, rf"/voila/api/shutdown/{KERNEL_ID}")
                 handlers.append((pattern, ShutdownHandler))
             elif cls is TornadoVoilaHandler:
@@ -177,6 +193,22 @@ class TotkitVoila(Voila):
             else:
                 handlers.append(handler)
         return handlers
+
+
+def hub_identity_provider() -> type:
+    """JupyterHub's identity provider for a single-user server, as Voilà can build it.
+
+    Voilà passes ``token`` to the identity provider it builds; JupyterHub's reads its
+    token from the hub's environment instead (a read-only property), so that argument is
+    dropped here.
+    """
+    from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
+
+    class HubIdentityProvider(JupyterHubIdentityProvider):
+        def __init__(self, token: str | None = None, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+
+    return HubIdentityProvider
 
 
 def kernel_pools(items: list[str]) -> dict[str, dict[str, int]]:
@@ -216,8 +248,13 @@ def limit_preheated_cells(manager, config, log) -> None:
         try:
             await asyncio.wait_for(asyncio.shield(render_task), timeout)
         except asyncio.TimeoutError:
-            log.error("%s: the app cell of preheated kernel %s did not finish within %s s "
-                      "of the page's request; interrupting it", notebook, kernel_id, timeout)
+            log.error(
+                "%s: the app cell of preheated kernel %s did not finish within %s s "
+                "of the page's request; interrupting it",
+                notebook,
+                kernel_id,
+                timeout,
+            )
             if kernel_id in manager:
                 await ensure_async(manager.interrupt_kernel(kernel_id))
         except Exception:  # the render failed: Voilà logs it

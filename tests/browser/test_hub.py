@@ -1,0 +1,393 @@
+"""JupyterHub serving the apps (deploy/jupyterhub/), on loopback, driven by Chromium.
+
+A real hub (its own configuration file, SimpleLocalProcessSpawner, tmpauthenticator and
+configurable-http-proxy from npm, installed by ``make hub``) spawns ``totkit serve --hub``
+for each of two users; both join one workshop in one store (PostgreSQL when
+``TOTKIT_TEST_PG`` gives a server, as in CI; a SQLite file otherwise). The tests check what
+each user can reach: their own workbook, their own server, and through the hub neither a
+kernel list, nor code run over a kernel's websocket, nor another user's kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests import pg
+
+from .conftest import CHROMIUM_ARGS, LOOPBACK, TOTKIT, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+HUB_FOLDER = ROOT / "deploy" / "jupyterhub"
+PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
+REFUSED = "Couldn't authenticate"  # jupyter_server's log line for a request with no user
+
+
+def hub_missing() -> str | None:
+    """Why a hub cannot run here, or None."""
+    for module in ("jupyterhub", "tmpauthenticator", "jupyterhub_idle_culler"):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"{module} is not installed (make hub, or pip install -e '.[hub]')"
+    if not PROXY.exists():
+        return f"no {PROXY.relative_to(ROOT)} (make hub runs npm ci in deploy/jupyterhub)"
+    return None
+
+
+@dataclass
+class Hub:
+    url: str
+    store_url: str
+    data: Path
+    log_path: Path
+    workshop_code: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class Planner:
+    """A hub user with their browser context, signed in to the start app."""
+
+    user: str
+    context: object
+    page: object
+    name: str
+    kernel_ids: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    ready_after: float = 0.0
+
+    def server(self, hub: Hub) -> str:
+        return f"{hub.url}/user/{self.user}"
+
+    def cookie_header(self, url: str) -> str:
+        return "; ".join(f"{c['name']}={c['value']}" for c in self.context.cookies(url))
+
+
+@contextlib.contextmanager
+def hub_store(data: Path) -> Iterator[str]:
+    """PostgreSQL in a fresh schema where the tests have a server (required in CI), else
+    a SQLite file: either way one store for every user server."""
+    if os.environ.get(pg.PG_ENV) or os.environ.get(pg.REQUIRE_ENV) == "1":
+        with pg.fresh_schema(pg.server_url(), prefix="totkit_hub") as url:
+            yield url
+    else:
+        yield f"sqlite:///{data / 'totkit.db'}"
+
+
+def create_workshop(env: dict[str, str]) -> str:
+    printed = subprocess.run(
+        [str(TOTKIT), "workshop", "create", "TOT lewat hub"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.search(r"Workshop code \(for planners\):\s+(\S+)", printed).group(1)
+
+
+def wait_for_hub(process: subprocess.Popen, log_path: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"jupyterhub exited with {process.returncode}:\n"
+                + log_path.read_text(errors="replace")[-3000:]
+            )
+        if "JupyterHub is now running" in log_path.read_text(errors="replace"):
+            return
+        time.sleep(0.3)
+    raise TimeoutError(f"jupyterhub did not start within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM: the hub stops every user server and its proxy; then its process group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, chromium_path) -> Iterator[Hub]:
+    reason = hub_missing()
+    if reason:
+        if os.environ.get("TOTKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"the hub test is required (TOTKIT_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(f"hub test skipped: {reason}")
+    state = tmp_path_factory.mktemp("hub")
+    data = state / "data"
+    data.mkdir()
+    port = free_port()
+    with hub_store(data) as store_url:
+        env = {
+            **os.environ,
+            "TOTKIT_DATA": str(data),
+            "TOTKIT_DB": store_url,
+            "TOTKIT_LANG": "en",
+            "TOTKIT_HUB_STATE": str(state),
+            "TOTKIT_HUB_URL": f"http://127.0.0.1:{port}/",
+            "TOTKIT_HUB_API_PORT": str(free_port()),
+            "TOTKIT_HUB_PROXY_API_PORT": str(free_port()),
+        }
+        code = create_workshop(env)
+        log_path = state / "hub.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyterhub",
+                    "-f",
+                    str(HUB_FOLDER / "jupyterhub_config.py"),
+                ],
+                cwd=state,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_for_hub(process, log_path)
+            yield Hub(f"http://127.0.0.1:{port}", store_url, data, log_path, code)
+        finally:
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def hub_browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in_and_join(hub: Hub, browser, name: str) -> Planner:
+    """A new browser at /hub/tmplogin: a throwaway user, their server, the start app; joins."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    planner = Planner(user="", context=context, page=None, name=name)
+    context.route("**/*", lambda route: guard(route, planner.requests))
+    page = context.new_page()
+    page.on("websocket", lambda socket: record_kernel(socket.url, planner.kernel_ids))
+    started = time.monotonic()
+    page.goto(f"{hub.url}/hub/tmplogin")
+    page.wait_for_selector(".totkit-join", timeout=120_000)
+    planner.ready_after = time.monotonic() - started
+    planner.page = page
+    planner.user = re.search(r"/user/([^/]+)/", page.url).group(1)
+    page.locator(".totkit-workshop-code input").fill(hub.workshop_code)
+    page.locator(".totkit-name input").fill(name)
+    page.locator(".totkit-consent input").check()
+    page.locator(".totkit-join").click()
+    page.wait_for_selector(".totkit-resume-code", timeout=60_000)
+    return planner
+
+
+def guard(route, requests: list[str]) -> None:
+    """Every request is recorded; any off loopback is refused (and fails the test)."""
+    requests.append(route.request.url)
+    if urlparse(route.request.url).hostname in LOOPBACK:
+        route.continue_()
+    else:
+        route.abort()
+
+
+def record_kernel(url: str, kernel_ids: list[str]) -> None:
+    found = re.search(r"/api/kernels/([0-9a-f-]{36})/channels", url)
+    if found:
+        kernel_ids.append(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def planners(hub, hub_browser) -> Iterator[tuple[Planner, Planner]]:
+    ani = log_in_and_join(hub, hub_browser, "Ani Lestari")
+    budi = log_in_and_join(hub, hub_browser, "Budi Santoso")
+    print(
+        f"\nhub: login to an interactive start app: {ani.ready_after:.1f} s (first user), "
+        f"{budi.ready_after:.1f} s (second user)"
+    )
+    yield ani, budi
+    for planner in (ani, budi):
+        planner.context.close()
+
+
+def get(url: str, cookies: str = "") -> tuple[int, str]:
+    """An HTTP GET without following redirects: (status, Location or body start)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers={"Cookie": cookies} if cookies else {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read(500).decode(errors="replace")
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers.get("Location", "")
+
+
+def kernel_socket(hub: Hub, owner: Planner, cookies: str):
+    from websockets.sync.client import connect
+
+    ws = hub.url.replace("http://", "ws://")
+    url = (
+        f"{ws}/user/{owner.user}/api/kernels/{owner.kernel_ids[-1]}/channels"
+        f"?session_id={uuid.uuid4().hex}"
+    )
+    return connect(
+        url,
+        open_timeout=30,
+        max_size=2**24,
+        additional_headers={"Cookie": cookies} if cookies else None,
+    )
+
+
+def message(msg_type: str, content: dict) -> dict:
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "username": "planner",
+            "session": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": "2026-09-01T00:00:00Z",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": "shell",
+        "buffers": [],
+    }
+
+
+def replies(websocket, sent: list[dict], seconds: float = 15) -> dict[str, list[str]]:
+    """msg_id of each sent message -> the types of the replies to it seen in ``seconds``."""
+    answers: dict[str, list[str]] = {m["header"]["msg_id"]: [] for m in sent}
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            raw = websocket.recv(timeout=0.5)
+        except TimeoutError:
+            continue
+        if isinstance(raw, bytes):
+            continue  # widget buffers
+        received = json.loads(raw)
+        parent = received.get("parent_header", {}).get("msg_id")
+        if parent in answers:
+            answers[parent].append(received["header"]["msg_type"])
+    return answers
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def test_two_hub_users_each_reach_only_their_own_workbook(hub, planners):
+    from totkit.store import Store
+
+    ani, budi = planners
+    assert ani.user != budi.user
+    for planner, other in ((ani, budi), (budi, ani)):
+        shown = planner.page.locator(".totkit-signed-in").inner_text()
+        assert planner.name in shown and other.name not in shown
+        assert planner.page.url.startswith(f"{planner.server(hub)}/voila/render/00_start.ipynb")
+    store = Store(hub.store_url, folder=hub.data)
+    try:
+        names = sorted(wb.profile.name for wb in store.load_workbooks(store.list_workshops()[0].id))
+    finally:
+        store.close()
+    assert names == ["Ani Lestari", "Budi Santoso"]  # one store behind both servers
+    # Budi's browser, sent to Ani's server: the hub's login is Budi's, so Ani's server
+    # refuses it (403), and nothing of Ani's page is shown.
+    intruder = budi.context.new_page()
+    response = intruder.goto(f"{ani.server(hub)}/voila/render/00_start.ipynb")
+    assert response.status == 403
+    assert "Ani Lestari" not in intruder.content()
+    intruder.close()
+
+
+def test_no_kernel_list_nor_jupyter_api_through_the_hub(hub, planners):
+    ani, _ = planners
+    cookies = ani.cookie_header(ani.server(hub) + "/")
+    status, _ = get(f"{ani.server(hub)}/voila/render/00_start.ipynb", cookies)
+    assert status == 200  # these cookies do open Ani's apps ...
+    for path in (
+        "/api/kernels",
+        "/api/contents",
+        "/api/sessions",
+        "/lab",
+        "/tree",
+        "/voila/tree",
+        "/voila/api/contents",
+    ):
+        status, _ = get(f"{ani.server(hub)}{path}", cookies)
+        assert status in (403, 404, 405), f"{path} answered {status}"  # ... and nothing else
+
+
+def test_an_execute_request_through_the_hub_runs_nothing(hub, planners, tmp_path):
+    ani, _ = planners
+    marker = tmp_path / "executed"
+    execute = message(
+        "execute_request",
+        {
+            "code": f"open({str(marker)!r}, 'w').write('executed')",
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+    )
+    info = message("kernel_info_request", {})
+    with kernel_socket(hub, ani, ani.cookie_header(ani.server(hub) + "/")) as websocket:
+        websocket.send(json.dumps(execute))
+        websocket.send(json.dumps(info))
+        answers = replies(websocket, [execute, info])
+    assert "kernel_info_reply" in answers[info["header"]["msg_id"]]  # the channel works
+    assert answers[execute["header"]["msg_id"]] == []
+    assert not marker.exists(), "code sent over the kernel's websocket ran"
+
+
+@pytest.mark.parametrize("whose", ["another user's", "no"])
+def test_a_kernel_websocket_without_its_users_login_is_refused(hub, planners, whose):
+    from websockets.exceptions import InvalidStatus
+
+    ani, budi = planners
+    cookies = budi.cookie_header(budi.server(hub) + "/") if whose == "another user's" else ""
+    if cookies:
+        # Budi's hub cookies, all of them, sent to Ani's kernel (a browser would not send
+        # them to that path; an attacker who learnt the kernel id would).
+        cookies += "; " + budi.cookie_header(f"{hub.url}/hub/")
+    said_no = hub.log().count(REFUSED)
+    with pytest.raises(InvalidStatus) as refused, kernel_socket(hub, ani, cookies):
+        pass
+    assert refused.value.response.status_code == 403
+    assert hub.log().count(REFUSED) == said_no + 1  # Ani's server found no login it accepts
+
+
+def test_no_request_left_loopback(planners):
+    for planner in planners:
+        assert planner.requests, "the guard saw no request"
+        foreign = [url for url in planner.requests if urlparse(url).hostname not in LOOPBACK]
+        assert foreign == []
