@@ -39,7 +39,6 @@ import contextlib
 import json
 import os
 import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -59,6 +58,8 @@ from bench_start import (  # noqa: E402
     READ_JS,
     Server,
     memory_kib,
+    work_folder,
+    write_results,
 )
 
 from tests.browser.conftest import BAD_TEXT, LOOPBACK, VIEWPORTS  # noqa: E402
@@ -770,20 +771,12 @@ def main() -> int:
           f"{version('ipywidgets')}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="totkit-load-"))
-    try:
+    with work_folder(root, args.keep):
         summary = run(args.planners, args.spread, args.preheat, args.timeout, args.think,
                       args.chromium, baseline=not args.no_baseline, root=root,
                       log=lambda text: print(text, flush=True))
         report(summary)
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(summary, indent=2, default=str))
-            print(f"\nwrote {args.json}")
-    finally:
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        write_results(args.json, summary)
     return 0
 
 

@@ -31,6 +31,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -425,6 +426,26 @@ def fmt(stat: dict | None, scale: float = 1.0, digits: int = 0) -> str:
             f"[{stat['min'] / scale:.{digits}f}-{stat['max'] / scale:.{digits}f}]")
 
 
+def write_results(path: Path | None, results: dict) -> None:
+    """Every measurement as JSON in ``path`` (``--json``), when one is given."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, default=str))
+        print(f"\nwrote {path}")
+
+
+@contextlib.contextmanager
+def work_folder(root: Path, keep: bool) -> Iterator[Path]:
+    """The run's temporary folder ``root``: kept when it ends (``--keep``), else removed."""
+    try:
+        yield root
+    finally:
+        if keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def report(modes: list[dict], cli: dict | None, args) -> dict:
     summary: dict = {}
     print()
@@ -541,7 +562,7 @@ def main() -> int:
     print(f"served folder {folder} ({', '.join(sorted(p.name for p in folder.glob('*.ipynb')))}),"
           f" TOTKIT_DATA={root / 'data'}", flush=True)
     results = []
-    try:
+    with work_folder(root, args.keep):
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"Chromium {browser.version}", flush=True)
@@ -552,18 +573,16 @@ def main() -> int:
                 browser.close()
         cli = None if args.no_cli else cli_check(args.cli_runs, env)
         summary = report(results, cli, args)
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(
-                {"args": {k: v for k, v in vars(args).items() if k not in ("json",)},
-                 "loadavg_end": os.getloadavg(), "summary": summary, "modes": results,
-                 "cli": cli}, indent=2, default=str))
-            print(f"\nwrote {args.json}")
-    finally:
-        if args.keep:
-            print(f"kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        write_results(
+            args.json,
+            {
+                "args": {k: v for k, v in vars(args).items() if k not in ("json",)},
+                "loadavg_end": os.getloadavg(),
+                "summary": summary,
+                "modes": results,
+                "cli": cli,
+            },
+        )
     return 0
 
 

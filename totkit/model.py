@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from totkit.errors import InputError
 from totkit.parts import (
@@ -20,6 +20,7 @@ from totkit.parts import (
     LongText,
     Name,
     Part,
+    RefusingPart,
     ShortText,
     input_error,
     parse,
@@ -53,19 +54,10 @@ class Profile(Part):
 _ITEM_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")  # an instrument's item ids (Identifier)
 
 
-class Diagnostic(Part):
+class Diagnostic(RefusingPart):  # the readiness app builds one: it refuses as parse does
     instrument: InstrumentRef | None = None
     answers: dict[str, Annotated[int, Field(ge=1, le=5)]] = {}
     reflection: LongText = ""
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _refused_as_input_error(cls, data: Any, handler: Any) -> Any:
-        """``Diagnostic(...)`` (the readiness app builds one) refuses as ``parse`` does."""
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            raise input_error(exc) from None
 
     @field_validator("answers", mode="before")
     @classmethod

@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from totkit.errors import InputError
-from totkit.parts import Part, entry_data, locate, parse
+from totkit.parts import EntryLists, RefusingPart
 from totkit.plan import (
     MAX_ENTRIES,
     MAX_PARTICIPANTS,
@@ -83,7 +83,6 @@ from totkit.plan import (
     Ref,
     Title,
     day_number,
-    new_id,
     plan_error,
     tot_days,
 )
@@ -165,16 +164,10 @@ def monitoring_error(exc: ValidationError) -> InputError:
     return InputError(key, field=field_name, **error.params)
 
 
-class MonitoringPart(Part):
+class MonitoringPart(RefusingPart):
     """A part of the monitoring log: validation errors come out as ``monitoring_error``."""
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _errors_named_for_monitoring(cls, data: Any, handler: Any) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            raise monitoring_error(exc) from None
+    _refusal = staticmethod(monitoring_error)
 
 
 def _no_plan_link(value: Any) -> Any:
@@ -267,13 +260,18 @@ LISTS: dict[str, tuple[type[MonitoringPart], str]] = {
 }
 
 
-class Monitoring(MonitoringPart):
+class Monitoring(MonitoringPart, EntryLists[LogEntry]):
     """The monitoring log: sessions and touchpoints held, measurements, obstacles and a
     reflection. Ids are unique within their list; an entry without one gets the next free
     one (``sh1``, ``mh1``, ``me1``, ``ob1``, ...).
 
     A reflection given as plain text (the shape of the placeholder this section replaced)
     is kept verbatim as ``helped``, so a workbook exported before stays importable."""
+
+    _lists = LISTS
+    _most = MAX_ENTRIES
+    _field = "monitoring_"
+    _whose = "monitoring"
 
     sessions_held: list[SessionHeld] = Field(default=[], max_length=MAX_ENTRIES)
     mentoring_held: list[MentoringHeld] = Field(default=[], max_length=MAX_ENTRIES)
@@ -284,79 +282,15 @@ class Monitoring(MonitoringPart):
     @model_validator(mode="wrap")
     @classmethod
     def _limits_and_ids(cls, data: Any, handler: Any) -> Any:
-        if isinstance(data, dict):
-            if isinstance(data.get("reflection"), str):
-                data = {**data, "reflection": {"helped": data["reflection"]}}
-            for name in LISTS:  # say "the list is full" before checking 10,000 entries
-                value = data.get(name)
-                if isinstance(value, (list, tuple)) and len(value) > MAX_ENTRIES:
-                    raise InputError("error.plan_list_full", field=f"monitoring_{name}",
-                                     max=MAX_ENTRIES, path=name)
-        try:
-            log = handler(data)
-        except InputError as exc:
-            locate(exc, data, ("reflection", Reflection), LISTS)
-            raise
-        for name, (_model, prefix) in LISTS.items():
-            entries = getattr(log, name)
-            seen: set[str] = set()
-            for index, entry in enumerate(entries):
-                if not entry.id:
-                    entry_id = new_id(prefix, [e.id for e in entries])
-                    entries[index] = entry = entry.model_copy(update={"id": entry_id})
-                if entry.id in seen:
-                    raise InputError("error.plan_duplicate_id", field=f"monitoring_{name}",
-                                     id=entry.id, path=f"{name}.{index}.id")
-                seen.add(entry.id)
-        return log
+        if isinstance(data, dict) and isinstance(data.get("reflection"), str):
+            data = {**data, "reflection": {"helped": data["reflection"]}}
+        return cls._checked(data, handler, ("reflection", Reflection))
 
-    # -- editing: each returns a new, validated log -------------------------------------------
-
-    def entry(self, list_name: str, entry_id: str) -> LogEntry:
-        for entry in getattr(self, _list(list_name)):
-            if entry.id == entry_id:
-                return entry
-        raise InputError("error.plan_no_entry", field=f"monitoring_{list_name}", id=entry_id)
-
-    def add(self, list_name: str, data: LogEntry | dict[str, Any]) -> Monitoring:
-        """The log with ``data`` appended to ``list_name`` (an id is given if it has none)."""
-        entries = self._dumped(list_name)
-        if len(entries) >= MAX_ENTRIES:
-            raise InputError("error.plan_list_full", field=f"monitoring_{list_name}",
-                             max=MAX_ENTRIES, path=list_name)
-        entries.append(entry_data(LISTS[_list(list_name)][0], data))
-        return self._with(list_name, entries)
-
-    def replace(self, list_name: str, entry_id: str, data: LogEntry | dict[str, Any]) -> Monitoring:
-        """The log with entry ``entry_id`` of ``list_name`` replaced by ``data`` (same id)."""
-        self.entry(list_name, entry_id)
-        changed = {**entry_data(LISTS[_list(list_name)][0], data), "id": entry_id}
-        entries = [changed if item["id"] == entry_id else item
-                   for item in self._dumped(list_name)]
-        return self._with(list_name, entries)
-
-    def remove(self, list_name: str, entry_id: str) -> Monitoring:
-        self.entry(list_name, entry_id)
-        entries = [item for item in self._dumped(list_name) if item["id"] != entry_id]
-        return self._with(list_name, entries)
+    # -- editing: entry, add, replace and remove come from EntryLists; each returns a new log --
 
     def with_reflection(self, data: Reflection | dict[str, Any]) -> Monitoring:
         reflection = data.model_dump(mode="json") if isinstance(data, Reflection) else data
-        return parse(Monitoring, {**self.model_dump(mode="json"), "reflection": reflection})
-
-    def _dumped(self, list_name: str) -> list[dict[str, Any]]:
-        return [entry.model_dump(mode="json") for entry in getattr(self, _list(list_name))]
-
-    def _with(self, list_name: str, entries: list[dict[str, Any]]) -> Monitoring:
-        return parse(Monitoring, {**self.model_dump(mode="json"), list_name: entries})
-
-
-def _list(list_name: str) -> str:
-    if list_name not in LISTS:
-        raise ValueError(f"{list_name!r} is not a list of monitoring: {', '.join(LISTS)}")
-    return list_name
-
-
+        return self._with("reflection", reflection)
 
 
 # -- the rules ---------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from totkit.errors import InputError
-from totkit.parts import Part, entry_data, input_error, locate, parse
+from totkit.parts import EntryLists, RefusingPart, input_error, parse
+from totkit.parts import new_id as new_id
 
 MAX_ENTRIES = 200
 MAX_TEXT = 2000
@@ -127,16 +128,10 @@ def plan_error(exc: ValidationError) -> InputError:
     return InputError(key, field=field, **params)
 
 
-class PlanPart(Part):
+class PlanPart(RefusingPart):
     """A part of the plan: validation errors come out as ``plan_error``."""
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _errors_named_for_the_plan(cls, data: Any, handler: Any) -> Any:
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            raise plan_error(exc) from None
+    _refusal = staticmethod(plan_error)
 
 
 # -- the header --------------------------------------------------------------------------------
@@ -263,20 +258,14 @@ LISTS: dict[str, tuple[type[PlanPart], str]] = {
 }
 
 
-def new_id(prefix: str, existing: Any) -> str:
-    """The next id ``prefix<n>`` after the highest one in ``existing`` (ids are never reused
-    while a higher one remains, so a link to a removed entry cannot hit a new one)."""
-    highest = 0
-    for value in existing:
-        tail = str(value)[len(prefix) :]
-        if str(value).startswith(prefix) and tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1}"
-
-
-class Plan(PlanPart):
+class Plan(PlanPart, EntryLists[Entry]):
     """The follow-up plan (RTL): header, cascade sessions, leadership commitments,
     mentoring touchpoints, indicators and actions."""
+
+    _lists = LISTS
+    _most = MAX_ENTRIES
+    _field = "plan_"
+    _whose = "the plan"
 
     header: PlanHeader = PlanHeader()
     sessions: list[CascadeSession] = Field(default=[], max_length=MAX_ENTRIES)
@@ -288,32 +277,7 @@ class Plan(PlanPart):
     @model_validator(mode="wrap")
     @classmethod
     def _limits_ids_and_links(cls, data: Any, handler: Any) -> Any:
-        if isinstance(data, dict):  # say "the list is full" before checking 10,000 entries
-            for name in LISTS:
-                value = data.get(name)
-                if isinstance(value, (list, tuple)) and len(value) > MAX_ENTRIES:
-                    raise InputError(
-                        "error.plan_list_full", field=f"plan_{name}", max=MAX_ENTRIES,
-                        path=name,
-                    )
-        try:
-            plan = handler(data)
-        except InputError as exc:
-            locate(exc, data, ("header", PlanHeader), LISTS)
-            raise
-        for name, (_model, prefix) in LISTS.items():
-            entries = getattr(plan, name)
-            seen: set[str] = set()
-            for index, entry in enumerate(entries):
-                if not entry.id:
-                    entry_id = new_id(prefix, [e.id for e in entries])
-                    entries[index] = entry = entry.model_copy(update={"id": entry_id})
-                if entry.id in seen:
-                    raise InputError(
-                        "error.plan_duplicate_id", field=f"plan_{name}", id=entry.id,
-                        path=f"{name}.{index}.id",
-                    )
-                seen.add(entry.id)
+        plan = cls._checked(data, handler, ("header", PlanHeader))
         indicator_ids = {indicator.id for indicator in plan.indicators}
         for index, session in enumerate(plan.sessions):
             for ref in session.indicators:
@@ -324,32 +288,7 @@ class Plan(PlanPart):
                     )
         return plan
 
-    # -- editing: each returns a new, validated plan ------------------------------------------
-
-    def entry(self, list_name: str, entry_id: str) -> Entry:
-        for entry in getattr(self, _list(list_name)):
-            if entry.id == entry_id:
-                return entry
-        raise InputError("error.plan_no_entry", field=f"plan_{list_name}", id=entry_id)
-
-    def add(self, list_name: str, data: Entry | dict[str, Any]) -> Plan:
-        """The plan with ``data`` appended to ``list_name`` (an id is given if it has none)."""
-        entries = self._dumped(list_name)
-        if len(entries) >= MAX_ENTRIES:
-            raise InputError(
-                "error.plan_list_full", field=f"plan_{list_name}", max=MAX_ENTRIES,
-                path=list_name,
-            )
-        entries.append(entry_data(LISTS[_list(list_name)][0], data))
-        return self._with(list_name, entries)
-
-    def replace(self, list_name: str, entry_id: str, data: Entry | dict[str, Any]) -> Plan:
-        """The plan with entry ``entry_id`` of ``list_name`` replaced by ``data`` (same id)."""
-        self.entry(list_name, entry_id)
-        changed = {**entry_data(LISTS[_list(list_name)][0], data), "id": entry_id}
-        entries = [changed if item["id"] == entry_id else item
-                   for item in self._dumped(list_name)]
-        return self._with(list_name, entries)
+    # -- editing: entry, add and replace come from EntryLists; each returns a new plan --------
 
     def remove(self, list_name: str, entry_id: str) -> Plan:
         """The plan without entry ``entry_id``; removing an indicator unlinks it from sessions."""
@@ -363,21 +302,7 @@ class Plan(PlanPart):
 
     def with_header(self, data: PlanHeader | dict[str, Any]) -> Plan:
         header = data.model_dump(mode="json") if isinstance(data, PlanHeader) else data
-        return parse(Plan, {**self.model_dump(mode="json"), "header": header})
-
-    def _dumped(self, list_name: str) -> list[dict[str, Any]]:
-        return [entry.model_dump(mode="json") for entry in getattr(self, _list(list_name))]
-
-    def _with(self, list_name: str, entries: list[dict[str, Any]]) -> Plan:
-        return parse(Plan, {**self.model_dump(mode="json"), list_name: entries})
-
-
-
-def _list(list_name: str) -> str:
-    if list_name not in LISTS:
-        raise ValueError(f"{list_name!r} is not a list of the plan: {', '.join(LISTS)}")
-    return list_name
-
+        return self._with("header", header)
 
 
 # -- the TOT's days ----------------------------------------------------------------------------

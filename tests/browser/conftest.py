@@ -84,12 +84,23 @@ class Server:
         return f"{self.url}/voila/render/00_start.ipynb" + (f"?{query}" if query else "")
 
 
-def start_server(data: Path, *extra: str) -> Iterator[Server]:
-    env = {**os.environ, "TOTKIT_DATA": str(data), "TOTKIT_DB": f"sqlite:///{data}/totkit.db",
-           "TOTKIT_LANG": "en"}
-    demo = subprocess.run([str(TOTKIT), "demo", "--as-of", "2026-09-01"], env=env,
-                          capture_output=True, text=True, check=True).stdout
+def demo_workshop(data: Path) -> tuple[dict[str, str], str, str]:
+    """``totkit demo`` into the data folder ``data``: the environment that serves it (English),
+    the workshop code and what the command printed."""
+    env = {
+        **os.environ,
+        "TOTKIT_DATA": str(data),
+        "TOTKIT_DB": f"sqlite:///{data}/totkit.db",
+        "TOTKIT_LANG": "en",
+    }
+    command = [str(TOTKIT), "demo", "--as-of", "2026-09-01"]
+    demo = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     code = demo.split("Workshop code (for planners):")[1].split()[0]
+    return env, code, demo
+
+
+def start_server(data: Path, *extra: str) -> Iterator[Server]:
+    env, code, demo = demo_workshop(data)
     port = free_port()
     log_path = data / "serve.log"
     with open(log_path, "w") as log:

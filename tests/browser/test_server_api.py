@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from .conftest import TOTKIT, free_port, open_app, wait_for_port
+from .conftest import TOTKIT, demo_workshop, free_port, open_app, wait_for_port
 
 # -- a `totkit serve` whose process and kernels a test can see ------------------------------
 
@@ -96,11 +96,7 @@ class Served:
 def launch(data: Path, *, preheat: int = 0, notebooks: Path | None = None,
            voila_args: tuple[str, ...] = ()) -> Iterator[Served]:
     """``totkit serve`` on a demo workshop in ``data`` (the command itself when it can)."""
-    env = {**os.environ, "TOTKIT_DATA": str(data), "TOTKIT_DB": f"sqlite:///{data}/totkit.db",
-           "TOTKIT_LANG": "en"}
-    demo = subprocess.run([str(TOTKIT), "demo", "--as-of", "2026-09-01"], env=env,
-                          capture_output=True, text=True, check=True).stdout
-    code = demo.split("Workshop code (for planners):")[1].split()[0]
+    env, code, _demo = demo_workshop(data)
     port = free_port()
     if notebooks is None and not voila_args:
         command = [str(TOTKIT), "serve", "--port", str(port), "--no-browser",

@@ -87,6 +87,19 @@ def refused(section: str, change) -> bool:
     return False
 
 
+def type_into_area(app, area, value: str, saved, unexpected, is_refused: bool, later: str) -> None:
+    """Type ``value`` into ``area``, a text area that saves when it loses focus: a clear error
+    is shown or ``saved()`` holds it. A refused text (``is_refused``) is shown as an error and
+    leaves what was saved; a ``later`` text still saves."""
+    before = area.value
+    area.value = value
+    settle(app, app.widget, unexpected, saved, lambda text: text == value)
+    if is_refused:
+        assert errors_shown(app.widget) and saved() == before
+        area.value = later
+        assert saved() == later
+
+
 # -- the start app ---------------------------------------------------------------------------
 
 
@@ -256,57 +269,50 @@ def test_gaps_app_adaptation(world, unexpected, name):
     joined = planner(world, sections=("gaps",))
     app = GapsApp(Request(in_voila=True, session=joined.token), store=world.store,
                   context=load_context(), chart_delay=None)
-    area = by_class(app.widget, "totkit-adaptation-time")
-    before = area.value
-    area.value = value  # the text area saves when it loses focus
 
     def saved():
         entries = world.store.load_section(joined.workbook_id, "gaps").data["entries"]
         return next(entry["adaptation"] for entry in entries if entry["factor"] == "time")
 
-    settle(app, app.widget, unexpected, saved, lambda text: text == value)
-    if _adaptation_refused(value):
-        assert errors_shown(app.widget) and saved() == before
-        area.value = "Dua sesi 45 menit."  # the next text still saves
-        assert saved() == "Dua sesi 45 menit."
+    area, is_refused = by_class(app.widget, "totkit-adaptation-time"), _adaptation_refused(value)
+    type_into_area(app, area, value, saved, unexpected, is_refused, later="Dua sesi 45 menit.")
 
 
 def _reflection_refused(value: str) -> bool:
     return refused("diagnostic", lambda data: data.update(reflection=value))
 
 
-@pytest.mark.parametrize("name", list(STRINGS))
-def test_readiness_reflection_area(world, unexpected, name):
+def readiness_app(world):
+    """A new planner, their readiness app and ``saved()``: the reflection the store holds."""
     from totkit.ui.readiness import ReadinessApp
 
-    value = STRINGS[name]
     joined = planner(world, sections=())
-    app = ReadinessApp(Request(in_voila=True, session=joined.token), store=world.store,
-                       chart_delay=None)
-    app.reflection.value = value  # saves when it loses focus
+    app = ReadinessApp(
+        Request(in_voila=True, session=joined.token), store=world.store, chart_delay=None
+    )
 
     def saved():
         return world.store.load_section(joined.workbook_id, "diagnostic").data.get("reflection", "")
 
-    settle(app, app.widget, unexpected, saved, lambda text: text == value)
+    return joined, app, saved
+
+
+@pytest.mark.parametrize("name", list(STRINGS))
+def test_readiness_reflection_area(world, unexpected, name):
+    value = STRINGS[name]
+    _joined, app, saved = readiness_app(world)
+    area, is_refused = app.reflection, _reflection_refused(value)
+    type_into_area(app, area, value, saved, unexpected, is_refused, later="Diskusi kelompok.")
 
 
 @pytest.mark.parametrize("name", list(STRINGS))
 def test_readiness_reflection_button(world, unexpected, name):
     """The same text through the "save reflection" button, which is guarded."""
-    from totkit.ui.readiness import ReadinessApp
-
     value = STRINGS[name]
-    joined = planner(world, sections=())
-    app = ReadinessApp(Request(in_voila=True, session=joined.token), store=world.store,
-                       chart_delay=None)
+    joined, app, saved = readiness_app(world)
     app.reflection.unobserve_all("value")  # only the button saves
     app.reflection.value = value
     by_class(app.widget, "totkit-save-reflection").click()
-
-    def saved():
-        return world.store.load_section(joined.workbook_id, "diagnostic").data.get("reflection", "")
-
     settle(app, app.widget, unexpected, saved, lambda text: text == value)
     if _reflection_refused(value):
         assert errors_shown(app.widget) and saved() == ""
