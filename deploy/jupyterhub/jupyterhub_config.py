@@ -16,7 +16,9 @@ Settings, from the environment (defaults in brackets):
   [SQLite in ``TOTKIT_DATA``; ``data`` in ``TOTKIT_HUB_STATE``]
 - ``TOTKIT_HUB_API_PORT`` [8081], ``TOTKIT_HUB_PROXY_API_PORT`` [8001]: loopback ports of
   the hub's API and of the proxy's API
-- ``TOTKIT_HUB_PREHEAT``: preheated kernels in each user server for its start app [1]
+- ``TOTKIT_HUB_PREHEAT``: preheated kernels in each user server for its first apps [0]:
+  measured by benchmarks/bench_hub.py, a pool did not shorten a user's first start (the
+  kernel starts while the server does, on the same cores) and cost about 90 MiB a user
 - ``TOTKIT_HUB_CULL``: seconds after which an idle user server is stopped and its
   throwaway user removed, 0 for never [3600]
 
@@ -34,7 +36,7 @@ c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 HERE = Path(__file__).resolve().parent
 STATE = Path(os.environ.get("TOTKIT_HUB_STATE", ".")).resolve()
 BIN = Path(sys.executable).parent  # the environment JupyterHub runs in holds totkit too
-PREHEAT = int(os.environ.get("TOTKIT_HUB_PREHEAT", "1"))
+PREHEAT = int(os.environ.get("TOTKIT_HUB_PREHEAT", "0"))
 CULL = int(os.environ.get("TOTKIT_HUB_CULL", "3600"))
 
 # -- where it listens --------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """JupyterHub serving the apps (deploy/jupyterhub/), on loopback, driven by Chromium.
 
 A real hub (its own configuration file, SimpleLocalProcessSpawner, tmpauthenticator and
-configurable-http-proxy from npm, installed by ``make hub``) spawns ``totkit serve --hub``
+configurable-http-proxy from npm, installed by ``make test``; started by
+benchmarks/bench_hub.py's ``start_hub``) spawns ``totkit serve --hub``
 for each of two users; both join one workshop in one store (PostgreSQL when
 ``TOTKIT_TEST_PG`` gives a server, as in CI; a SQLite file otherwise). The tests check what
 each user can reach: their own workbook, their own server, and through the hub neither a
@@ -11,11 +12,10 @@ kernel list, nor code run over a kernel's websocket, nor another user's kernel.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -30,36 +30,19 @@ import pytest
 
 from tests import pg
 
-from .conftest import CHROMIUM_ARGS, LOOPBACK, TOTKIT, free_port
+from .conftest import LOOPBACK
 
-ROOT = Path(__file__).resolve().parents[2]
-HUB_FOLDER = ROOT / "deploy" / "jupyterhub"
-PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_hub.py"
 REFUSED = "Couldn't authenticate"  # jupyter_server's log line for a request with no user
 
 
-def hub_missing() -> str | None:
-    """Why a hub cannot run here, or None."""
-    for module in ("jupyterhub", "tmpauthenticator", "jupyterhub_idle_culler"):
-        try:
-            __import__(module)
-        except ImportError:
-            return f"{module} is not installed (make hub, or pip install -e '.[hub]')"
-    if not PROXY.exists():
-        return f"no {PROXY.relative_to(ROOT)} (make hub runs npm ci in deploy/jupyterhub)"
-    return None
-
-
-@dataclass
-class Hub:
-    url: str
-    store_url: str
-    data: Path
-    log_path: Path
-    workshop_code: str
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+def bench_hub():
+    """benchmarks/bench_hub.py, which starts and stops the hub for the benchmark and here."""
+    spec = importlib.util.spec_from_file_location("bench_hub", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass
@@ -74,7 +57,7 @@ class Planner:
     requests: list[str] = field(default_factory=list)
     ready_after: float = 0.0
 
-    def server(self, hub: Hub) -> str:
+    def server(self, hub) -> str:
         return f"{hub.url}/user/{self.user}"
 
     def cookie_header(self, url: str) -> str:
@@ -92,98 +75,20 @@ def hub_store(data: Path) -> Iterator[str]:
         yield f"sqlite:///{data / 'totkit.db'}"
 
 
-def create_workshop(env: dict[str, str]) -> str:
-    printed = subprocess.run(
-        [str(TOTKIT), "workshop", "create", "TOT lewat hub"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return re.search(r"Workshop code \(for planners\):\s+(\S+)", printed).group(1)
-
-
-def wait_for_hub(process: subprocess.Popen, log_path: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"jupyterhub exited with {process.returncode}:\n"
-                + log_path.read_text(errors="replace")[-3000:]
-            )
-        if "JupyterHub is now running" in log_path.read_text(errors="replace"):
-            return
-        time.sleep(0.3)
-    raise TimeoutError(f"jupyterhub did not start within {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM: the hub stops every user server and its proxy; then its process group."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=30)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory, chromium_path) -> Iterator[Hub]:
-    reason = hub_missing()
+def hub(tmp_path_factory, chromium_path):
+    hubs = bench_hub()
+    reason = hubs.hub_missing()
     if reason:
         if os.environ.get("TOTKIT_REQUIRE_BROWSER") == "1":
             pytest.fail(f"the hub test is required (TOTKIT_REQUIRE_BROWSER=1) but {reason}")
         pytest.skip(f"hub test skipped: {reason}")
     state = tmp_path_factory.mktemp("hub")
-    data = state / "data"
-    data.mkdir()
-    port = free_port()
-    with hub_store(data) as store_url:
-        env = {
-            **os.environ,
-            "TOTKIT_DATA": str(data),
-            "TOTKIT_DB": store_url,
-            "TOTKIT_LANG": "en",
-            "TOTKIT_HUB_STATE": str(state),
-            "TOTKIT_HUB_URL": f"http://127.0.0.1:{port}/",
-            "TOTKIT_HUB_API_PORT": str(free_port()),
-            "TOTKIT_HUB_PROXY_API_PORT": str(free_port()),
-        }
-        code = create_workshop(env)
-        log_path = state / "hub.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "jupyterhub",
-                    "-f",
-                    str(HUB_FOLDER / "jupyterhub_config.py"),
-                ],
-                cwd=state,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            wait_for_hub(process, log_path)
-            yield Hub(f"http://127.0.0.1:{port}", store_url, data, log_path, code)
-        finally:
-            stop(process)
+    with hub_store(state) as store_url, hubs.start_hub(state, store_url, cull=3600) as started:
+        yield started
 
 
-@pytest.fixture(scope="module")
-def hub_browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def log_in_and_join(hub: Hub, browser, name: str) -> Planner:
+def log_in_and_join(hub, browser, name: str) -> Planner:
     """A new browser at /hub/tmplogin: a throwaway user, their server, the start app; joins."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     planner = Planner(user="", context=context, page=None, name=name)
@@ -220,9 +125,9 @@ def record_kernel(url: str, kernel_ids: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def planners(hub, hub_browser) -> Iterator[tuple[Planner, Planner]]:
-    ani = log_in_and_join(hub, hub_browser, "Ani Lestari")
-    budi = log_in_and_join(hub, hub_browser, "Budi Santoso")
+def planners(hub, browser) -> Iterator[tuple[Planner, Planner]]:
+    ani = log_in_and_join(hub, browser, "Ani Lestari")
+    budi = log_in_and_join(hub, browser, "Budi Santoso")
     print(
         f"\nhub: login to an interactive start app: {ani.ready_after:.1f} s (first user), "
         f"{budi.ready_after:.1f} s (second user)"
@@ -248,7 +153,7 @@ def get(url: str, cookies: str = "") -> tuple[int, str]:
         return refused.code, refused.headers.get("Location", "")
 
 
-def kernel_socket(hub: Hub, owner: Planner, cookies: str):
+def kernel_socket(hub, owner: Planner, cookies: str):
     from websockets.sync.client import connect
 
     ws = hub.url.replace("http://", "ws://")
@@ -312,7 +217,7 @@ def test_two_hub_users_each_reach_only_their_own_workbook(hub, planners):
         shown = planner.page.locator(".totkit-signed-in").inner_text()
         assert planner.name in shown and other.name not in shown
         assert planner.page.url.startswith(f"{planner.server(hub)}/voila/render/00_start.ipynb")
-    store = Store(hub.store_url, folder=hub.data)
+    store = Store(hub.env["TOTKIT_DB"], folder=Path(hub.env["TOTKIT_DATA"]))
     try:
         names = sorted(wb.profile.name for wb in store.load_workbooks(store.list_workshops()[0].id))
     finally:
@@ -384,6 +289,13 @@ def test_a_kernel_websocket_without_its_users_login_is_refused(hub, planners, wh
         pass
     assert refused.value.response.status_code == 403
     assert hub.log().count(REFUSED) == said_no + 1  # Ani's server found no login it accepts
+
+
+def test_the_idle_culler_runs_with_its_rights(hub, planners):
+    log = hub.log()
+    assert "Starting managed service idle-culler" in log
+    assert "200 GET /hub/api/users" in log  # the culler's first look at the users
+    assert "403 GET /hub/api/users" not in log
 
 
 def test_no_request_left_loopback(planners):
