@@ -21,7 +21,7 @@ $(VENV)/.app: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.app
+	touch $@ $(VENV)/.app $(VENV)/.hub
 
 serve: $(VENV)/.app
 	$(BIN)/totkit serve $(ARGS)
@@ -36,8 +36,12 @@ $(HUB_PROXY): $(HUB_DIR)/package-lock.json
 	  npm ci --prefix $(HUB_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: JupyterHub's proxy is not installed (apt-get install nodejs npm)"; fi
 
+$(VENV)/.hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
+	touch $@ $(VENV)/.app
+
 # JupyterHub serving the apps to many users on this machine (deploy/jupyterhub/README.md).
-hub: $(VENV)/.test $(HUB_PROXY)
+hub: $(VENV)/.hub $(HUB_PROXY)
 	cd $(HUB_DIR) && PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/jupyterhub -f jupyterhub_config.py $(ARGS)
 
 test: $(VENV)/.test $(HUB_PROXY) versions
