@@ -47,6 +47,7 @@ from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from totkit.i18n import LANGUAGES, t
@@ -116,6 +117,17 @@ class ShutdownHandler(APIHandler):
         # Gone already (the other beacon, the culler): nothing to do, nothing to log.
         self.set_status(204)
         self.finish()
+
+
+class KernelSocketHandler(VoilaKernelWebsocketHandler):
+    """A page's kernel websocket (Voilà's, which passes only widget and kernel-info
+    messages), refused in plain text: jupyter_server's HTML error page needs a static
+    path that Voilà does not set, so a refused connection (no login, another user's)
+    logged a traceback of the error page instead of one line."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: {self._reason}")
 
 
 # Kernels log `totkit.*` records (an app's unexpected error with its traceback, see
@@ -190,6 +202,8 @@ class TotkitVoila(Voila):
                 handlers.append((pattern, ShutdownHandler))
             elif cls is TornadoVoilaHandler:
                 handlers.append((pattern, PageHandler, *rest))
+            elif cls is VoilaKernelWebsocketHandler:
+                handlers.append((pattern, KernelSocketHandler, *rest))
             else:
                 handlers.append(handler)
         return handlers

@@ -289,6 +289,7 @@ def test_a_kernel_websocket_without_its_users_login_is_refused(hub, planners, wh
         pass
     assert refused.value.response.status_code == 403
     assert hub.log().count(REFUSED) == said_no + 1  # Ani's server found no login it accepts
+    assert "Uncaught exception" not in hub.log()  # one line in the log, no traceback
 
 
 def test_the_idle_culler_runs_with_its_rights(hub, planners):
