@@ -30,20 +30,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path[:0] = [str(Path(__file__).resolve().parent)]
+
+from bench_start import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 HUB_FOLDER = ROOT / "deploy" / "jupyterhub"
 HUB_CONFIG = HUB_FOLDER / "jupyterhub_config.py"
 PROXY = HUB_FOLDER / "node_modules" / ".bin" / "configurable-http-proxy"
 TOTKIT = Path(sys.executable).with_name("totkit")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY = ".totkit-join"  # the start app's join button: the page is interactive
 
 
@@ -62,14 +57,6 @@ class Hub:
         """The hub's own figure: 'User <name> took N seconds to start'."""
         found = re.search(rf"User {re.escape(user)} took ([\d.]+) seconds to start", self.log())
         return float(found.group(1)) if found else None
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def hub_missing() -> str | None:
@@ -250,9 +237,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=3)
     parser.add_argument("--preheat", type=int, nargs="+", default=[0, 1])
-    parser.add_argument(
-        "--chromium", default=os.environ.get("TOTKIT_CHROMIUM", "/usr/bin/chromium")
-    )
+    parser.add_argument("--chromium", default=os.environ.get("TOTKIT_CHROMIUM", CHROMIUM))
     args = parser.parse_args()
     reason = hub_missing()
     if reason:

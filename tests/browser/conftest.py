@@ -8,6 +8,7 @@ request to a host other than the server.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -52,6 +53,16 @@ def chromium_path() -> str:
     if os.environ.get("TOTKIT_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required (TOTKIT_REQUIRE_BROWSER=1) but {message}")
     pytest.skip(message)
+
+
+def load_benchmark(name: str):
+    """``benchmarks/<name>.py`` as a module (the load and hub tests run their benchmark's code)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:

@@ -12,11 +12,9 @@ kernel list, nor code run over a kernel's websocket, nor another user's kernel.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -30,19 +28,9 @@ import pytest
 
 from tests import pg
 
-from .conftest import LOOPBACK
+from .conftest import LOOPBACK, load_benchmark
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_hub.py"
 REFUSED = "Couldn't authenticate"  # jupyter_server's log line for a request with no user
-
-
-def bench_hub():
-    """benchmarks/bench_hub.py, which starts and stops the hub for the benchmark and here."""
-    spec = importlib.util.spec_from_file_location("bench_hub", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -77,7 +65,7 @@ def hub_store(data: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, chromium_path):
-    hubs = bench_hub()
+    hubs = load_benchmark("bench_hub")
     reason = hubs.hub_missing()
     if reason:
         if os.environ.get("TOTKIT_REQUIRE_BROWSER") == "1":

@@ -7,23 +7,17 @@ on a server with one preheated kernel per entry app. The benchmark runs it for 3
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_load.py"
+from .conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench_load():
-    spec = importlib.util.spec_from_file_location("bench_load", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("bench_load")
 
 
 @pytest.mark.slow
