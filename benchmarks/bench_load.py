@@ -267,21 +267,15 @@ async def journey(browser, url: str, code: str, planner: Planner, timeout_s: flo
         await answer_everything(page, done, timeout_ms, think)
         await check_page(page, "readiness", done)
 
-        step = "gaps"
-        leave("readiness")
-        await page.goto(f"{url}/voila/render/{NOTEBOOKS['gaps']}?s={token}",
-                        wait_until="commit", timeout=timeout_ms)
-        await wait_ready(page, "gaps", done, timeout_ms)
-        await rate_factors(page, done, timeout_ms, think)
-        await check_page(page, "gaps", done)
-
-        step = "plan"
-        leave("gaps")
-        await page.goto(f"{url}/voila/render/{NOTEBOOKS['plan']}?s={token}",
-                        wait_until="commit", timeout=timeout_ms)
-        await wait_ready(page, "plan", done, timeout_ms)
-        await add_session(page, done, timeout_ms, think)
-        await check_page(page, "plan", done)
+        previous = "readiness"
+        for step, act in (("gaps", rate_factors), ("plan", add_session)):
+            leave(previous)
+            await page.goto(f"{url}/voila/render/{NOTEBOOKS[step]}?s={token}",
+                            wait_until="commit", timeout=timeout_ms)
+            await wait_ready(page, step, done, timeout_ms)
+            await act(page, done, timeout_ms, think)
+            await check_page(page, step, done)
+            previous = step
         step = "close"
     except Exception as error:  # a benchmark reports failures, it does not stop on them
         done.errors.append(f"{step}: {type(error).__name__}: {str(error).splitlines()[0]}")

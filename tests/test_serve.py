@@ -131,3 +131,19 @@ def test_qr_code_for_phones(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 10
     assert all(set(line) <= set(" \u00a0▀▄█") for line in lines if line)
+
+
+def test_the_server_starts_without_the_iri_grammar():
+    import subprocess
+    import sys
+
+    # In a fresh interpreter: what `totkit serve` imports before Voilà, then Voilà's app.
+    code = (
+        "import sys; from totkit.serve import skip_iri_grammar; skip_iri_grammar(); "
+        "import totkit.voila_app, jsonschema; "
+        "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None); "
+        "print(jsonschema.Draft7Validator.FORMAT_CHECKER.conforms('2026-09-01', 'date'))"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert printed == ["False", "True"]  # the grammar never loaded; other formats still checked

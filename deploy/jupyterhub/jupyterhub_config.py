@@ -17,8 +17,8 @@ Settings, from the environment (defaults in brackets):
 - ``TOTKIT_HUB_API_PORT`` [8081], ``TOTKIT_HUB_PROXY_API_PORT`` [8001]: loopback ports of
   the hub's API and of the proxy's API
 - ``TOTKIT_HUB_PREHEAT``: preheated kernels in each user server for its first apps [0]:
-  measured by benchmarks/bench_hub.py, a pool did not shorten a user's first start (the
-  kernel starts while the server does, on the same cores) and cost about 90 MiB a user
+  measured by benchmarks/bench_hub.py, a pool saved about 0.5 s of a user's first 9 s (the
+  kernel starts while the server does, on the same cores) and cost about 86 MiB a user
 - ``TOTKIT_HUB_CULL``: seconds after which an idle user server is stopped and its
   throwaway user removed, 0 for never [3600]
 
