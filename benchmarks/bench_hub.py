@@ -48,6 +48,7 @@ class Hub:
     env: dict[str, str]
     log_path: Path
     workshop_code: str
+    facilitator_key: str
     process: subprocess.Popen
 
     def log(self) -> str:
@@ -71,7 +72,8 @@ def hub_missing() -> str | None:
     return None
 
 
-def create_workshop(env: dict[str, str]) -> str:
+def create_workshop(env: dict[str, str]) -> tuple[str, str]:
+    """A workshop in the hub's store: its code and facilitator key."""
     printed = subprocess.run(
         [str(TOTKIT), "workshop", "create", "TOT lewat hub"],
         env=env,
@@ -79,7 +81,9 @@ def create_workshop(env: dict[str, str]) -> str:
         text=True,
         check=True,
     ).stdout
-    return re.search(r"Workshop code \(for planners\):\s+(\S+)", printed).group(1)
+    code = re.search(r"Workshop code \(for planners\):\s+(\S+)", printed).group(1)
+    key = re.search(r"Facilitator key \(keep private\):\s+(\S+)", printed).group(1)
+    return code, key
 
 
 @contextlib.contextmanager
@@ -103,7 +107,7 @@ def start_hub(
         "TOTKIT_HUB_PREHEAT": str(preheat),
         "TOTKIT_HUB_CULL": str(cull),
     }
-    code = create_workshop(env)
+    code, key = create_workshop(env)
     log_path = state / "hub.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -114,7 +118,7 @@ def start_hub(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    hub = Hub(f"http://127.0.0.1:{port}", env, log_path, code, process)
+    hub = Hub(f"http://127.0.0.1:{port}", env, log_path, code, key, process)
     try:
         wait_for_hub(hub, timeout)
         yield hub

@@ -220,6 +220,27 @@ def test_two_hub_users_each_reach_only_their_own_workbook(hub, planners):
     intruder.close()
 
 
+def test_the_facilitator_watches_both_planners_from_a_hub_user_of_their_own(
+    hub, planners, browser
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    context.route("**/*", lambda route: guard(route, requests))
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/tmplogin")
+    page.wait_for_selector(".totkit-join", timeout=120_000)
+    board = page.url.replace("00_start.ipynb", "facilitator/dashboard.ipynb")
+    page.goto(board)
+    page.locator(".totkit-workshop-code input").fill(hub.workshop_code)
+    page.locator(".totkit-facilitator-key input").fill(hub.facilitator_key)
+    page.locator(".totkit-open-dashboard").click()
+    page.wait_for_selector(".totkit-planners table", timeout=60_000)
+    rows = page.locator(".totkit-planners").inner_text()
+    assert all(planner.name in rows for planner in planners)  # both, from one store
+    assert all(urlparse(url).hostname in LOOPBACK for url in requests)
+    context.close()
+
+
 def test_no_kernel_list_nor_jupyter_api_through_the_hub(hub, planners):
     ani, _ = planners
     cookies = ani.cookie_header(ani.server(hub) + "/")
