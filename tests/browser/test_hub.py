@@ -227,6 +227,8 @@ def test_the_facilitator_watches_both_planners_from_a_hub_user_of_their_own(
     requests: list[str] = []
     context.route("**/*", lambda route: guard(route, requests))
     page = context.new_page()
+    kernel_ids: list[str] = []
+    page.on("websocket", lambda socket: record_kernel(socket.url, kernel_ids))
     page.goto(f"{hub.url}/hub/tmplogin")
     page.wait_for_selector(".totkit-join", timeout=120_000)
     board = page.url.replace("00_start.ipynb", "facilitator/dashboard.ipynb")
@@ -238,6 +240,13 @@ def test_the_facilitator_watches_both_planners_from_a_hub_user_of_their_own(
     rows = page.locator(".totkit-planners").inner_text()
     assert all(planner.name in rows for planner in planners)  # both, from one store
     assert all(urlparse(url).hostname in LOOPBACK for url in requests)
+    # The start app's page was left for the dashboard: its beacon (XSRF-checked by the
+    # hub's login here) ended its kernel.
+    left = f"Kernel shutdown: {kernel_ids[0]}"
+    deadline = time.monotonic() + 20
+    while left not in hub.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert left in hub.log()
     context.close()
 
 
