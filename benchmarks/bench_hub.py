@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
-from bench_start import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from bench_start import CHROMIUM, CHROMIUM_ARGS, Server, free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB_FOLDER = ROOT / "deploy" / "jupyterhub"
@@ -188,49 +188,26 @@ def time_login(browser, hub: Hub) -> dict:
 
 def time_laptop(browser, runs: int, root: Path) -> list[float]:
     """The start app in a new browser on a running laptop ``totkit serve`` (no preheat)."""
+    from totkit.paths import notebooks_dir
+
     data = root / "laptop"
     data.mkdir()
-    port = free_port()
     env = {**os.environ, "TOTKIT_DATA": str(data), "TOTKIT_LANG": "en"}
-    with open(data / "serve.log", "w") as log:
-        server = subprocess.Popen(
-            [str(TOTKIT), "serve", "--port", str(port), "--no-browser"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = Server(notebooks_dir(), 0, env, data / "serve.log")
     try:
-        url = f"http://127.0.0.1:{port}/voila/render/00_start.ipynb"
-        wait_for_http(url)
+        server.wait_http()
         times = []
         for _ in range(runs + 1):  # the first warms the disk cache, as the hub's runs were
             context = browser.new_context()
             started = time.monotonic()
-            context.new_page().goto(url)
+            context.new_page().goto(server.url("00_start.ipynb"))
             context.pages[0].wait_for_selector(READY, timeout=180_000)
             times.append(time.monotonic() - started)
             context.close()
             time.sleep(2)
         return times[1:]
     finally:
-        stop(server)
-
-
-def wait_for_http(url: str, timeout: float = 90) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url.rsplit("/voila", 1)[0] + "/voila/static/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
+        server.stop()
 
 
 def describe(values: list[float]) -> str:

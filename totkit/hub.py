@@ -55,7 +55,7 @@ def hub_place(environ: Mapping[str, str] | None = None) -> HubPlace:
     if url.scheme != "http" or not url.hostname or not port:
         raise InputError("error.hub_environment", field="hub", variable="JUPYTERHUB_SERVICE_URL")
     prefix = "/" + env["JUPYTERHUB_SERVICE_PREFIX"].strip("/") + "/"
-    ip = "0.0.0.0" if url.hostname in ("", "*") else url.hostname
+    ip = "0.0.0.0" if url.hostname == "*" else url.hostname
     return HubPlace(ip=ip, port=port, prefix=prefix, user=env.get("JUPYTERHUB_USER", ""))
 
 

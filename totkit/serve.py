@@ -140,7 +140,7 @@ def serve(options: ServeOptions, lang: str | None = None) -> None:
         print(t("cli.serve_url", lang, url=local))
     print(t("cli.serve_store", lang, url=_hide_password(env["TOTKIT_DB"])))
     print(pools_line(options, lang))
-    if not place:
+    if place is None:
         welcome_facilitator(options, local, store, lang)
     print(t("cli.serve_stop", lang))
     sys.stdout.flush()

@@ -17,6 +17,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +55,23 @@ def chromium_path() -> str:
     if os.environ.get("TOTKIT_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required (TOTKIT_REQUIRE_BROWSER=1) but {message}")
     pytest.skip(message)
+
+
+def fetch(url: str, opener=None, data: bytes | None = None, headers=None, timeout: float = 120):
+    """(status, body text, final url) of a request; HTTP errors are answers too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=timeout) as reply:
+            return reply.status, reply.read().decode("utf-8", "replace"), reply.url
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), url
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """For ``fetch``'s opener: a redirect is the answer (a refusal sent to a login page)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def load_benchmark(name: str):

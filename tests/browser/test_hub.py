@@ -16,7 +16,6 @@ import json
 import os
 import re
 import time
-import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ import pytest
 
 from tests import pg
 
-from .conftest import LOOPBACK, load_benchmark
+from .conftest import LOOPBACK, NoRedirect, fetch, load_benchmark
 
 REFUSED = "Couldn't authenticate"  # jupyter_server's log line for a request with no user
 
@@ -125,20 +124,10 @@ def planners(hub, browser) -> Iterator[tuple[Planner, Planner]]:
         planner.context.close()
 
 
-def get(url: str, cookies: str = "") -> tuple[int, str]:
-    """An HTTP GET without following redirects: (status, Location or body start)."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    request = urllib.request.Request(url, headers={"Cookie": cookies} if cookies else {})
+def get(url: str, cookies: str = "") -> int:
+    """The status of a GET with these cookies; a redirect (to the hub's login) is an answer."""
     opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=30) as response:
-            return response.status, response.read(500).decode(errors="replace")
-    except urllib.error.HTTPError as refused:
-        return refused.code, refused.headers.get("Location", "")
+    return fetch(url, opener, headers={"Cookie": cookies} if cookies else None, timeout=30)[0]
 
 
 def kernel_socket(hub, owner: Planner, cookies: str):
@@ -253,7 +242,7 @@ def test_the_facilitator_watches_both_planners_from_a_hub_user_of_their_own(
 def test_no_kernel_list_nor_jupyter_api_through_the_hub(hub, planners):
     ani, _ = planners
     cookies = ani.cookie_header(ani.server(hub) + "/")
-    status, _ = get(f"{ani.server(hub)}/voila/render/00_start.ipynb", cookies)
+    status = get(f"{ani.server(hub)}/voila/render/00_start.ipynb", cookies)
     assert status == 200  # these cookies do open Ani's apps ...
     for path in (
         "/api/kernels",
@@ -264,7 +253,7 @@ def test_no_kernel_list_nor_jupyter_api_through_the_hub(hub, planners):
         "/voila/tree",
         "/voila/api/contents",
     ):
-        status, _ = get(f"{ani.server(hub)}{path}", cookies)
+        status = get(f"{ani.server(hub)}{path}", cookies)
         assert status in (403, 404, 405), f"{path} answered {status}"  # ... and nothing else
 
 

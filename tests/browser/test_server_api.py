@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from .conftest import TOTKIT, demo_workshop, free_port, open_app, wait_for_port
+from .conftest import TOTKIT, demo_workshop, fetch, free_port, open_app, wait_for_port
 
 # -- a `totkit serve` whose process and kernels a test can see ------------------------------
 
@@ -132,16 +132,6 @@ def served(tmp_path_factory) -> Iterator[Served]:
 
 
 # -- plain HTTP -------------------------------------------------------------------------------
-
-
-def fetch(url: str, opener=None, data: bytes | None = None, headers=None, timeout: float = 120):
-    """(status, body text, final url) of a request; HTTP errors are answers too."""
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with (opener or urllib.request.build_opener()).open(request, timeout=timeout) as reply:
-            return reply.status, reply.read().decode("utf-8", "replace"), reply.url
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace"), url
 
 
 def render(served: Served, notebook: str = "00_start.ipynb", query: str = ""):

@@ -14,7 +14,7 @@ code opens anything there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -77,11 +77,13 @@ def _same_database(one: str, other: str) -> bool:
     paths = sqlite_path(one), sqlite_path(other)
     if paths[0] is not None and paths[1] is not None:
         return paths[0].expanduser().absolute() == paths[1].expanduser().absolute()
-    def where(url: str) -> tuple:  # a server's database, whoever logs in and however
-        parsed = make_url(url)
-        return parsed.get_backend_name(), parsed.host, parsed.port, parsed.database
+    return _server_database(one) == _server_database(other)
 
-    return where(one) == where(other)
+
+def _server_database(url: str) -> tuple:
+    """A server's database, whoever logs in to it and however."""
+    parsed = make_url(url)
+    return parsed.get_backend_name(), parsed.host, parsed.port, parsed.database
 
 
 def _copy(read: Connection, write: Connection, report: CopyReport) -> None:
@@ -113,7 +115,7 @@ def _copy_workbooks(read: Connection, write: Connection, report: CopyReport,
     known = set(write.execute(select(workbooks.c.id)).scalars())
     rows = [{**row, "workshop_id": workshop_ids[row["workshop_id"]]}
             for row in _rows(read, workbooks, workbooks.c.created_at, workbooks.c.id)]
-    _insert(write, workbooks, [row for row in rows if row["id"] not in known], report)
+    _insert_missing(write, workbooks, rows, known, lambda row: row["id"], report)
     return {row["id"] for row in rows}
 
 
@@ -139,7 +141,7 @@ def _copy_revisions(read: Connection, write: Connection, report: CopyReport,
 def _copy_sessions(read: Connection, write: Connection, report: CopyReport) -> None:
     known = set(write.execute(select(sessions.c.token_digest)).scalars())
     rows = _rows(read, sessions, sessions.c.created_at, sessions.c.token_digest)
-    _insert(write, sessions, [row for row in rows if row["token_digest"] not in known], report)
+    _insert_missing(write, sessions, rows, known, lambda row: row["token_digest"], report)
 
 
 def _copy_attempts(read: Connection, write: Connection, report: CopyReport,
@@ -148,8 +150,8 @@ def _copy_attempts(read: Connection, write: Connection, report: CopyReport,
                                                              attempts.c.kind))}
     rows = [{**row, "workshop_id": workshop_ids[row["workshop_id"]]}
             for row in _rows(read, attempts, attempts.c.workshop_id, attempts.c.kind)]
-    _insert(write, attempts, [row for row in rows
-                              if (row["workshop_id"], row["kind"]) not in known], report)
+    _insert_missing(write, attempts, rows, known,
+                    lambda row: (row["workshop_id"], row["kind"]), report)
 
 
 def _rows(read: Connection, table: Table, *order: Any) -> list[dict[str, Any]]:
@@ -165,6 +167,13 @@ def _utc(value: Any) -> Any:
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
+
+
+def _insert_missing(write: Connection, table: Table, rows: list[dict[str, Any]],
+                    known: set, identity: Callable[[dict[str, Any]], Any],
+                    report: CopyReport) -> None:
+    """Insert the ``rows`` whose ``identity`` the target does not hold (``known``)."""
+    _insert(write, table, [row for row in rows if identity(row) not in known], report)
 
 
 def _insert(write: Connection, table: Table, rows: Iterable[dict[str, Any]],

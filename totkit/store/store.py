@@ -148,9 +148,6 @@ class Store:
             self._engine.dispose()
             self._engine = None
 
-    # -- workshops --------------------------------------------------------------------------
-
-
     @contextmanager
     def _writing(self) -> Iterator[Any]:
         """A write transaction. A database fault (read-only, full, busy, damaged, a server
@@ -163,6 +160,9 @@ class Store:
             raise
         except DBAPIError as exc:
             raise store_error(exc, self.url) from exc
+
+    # -- workshops --------------------------------------------------------------------------
+
     def create_workshop(
         self,
         title: str,
